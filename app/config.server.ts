@@ -1,0 +1,152 @@
+import { z } from "zod";
+
+/**
+ * The one place that reads the environment (ESLint bans `process.env` elsewhere).
+ * Everything below the app layer receives plain values, so tests can build them directly.
+ */
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const flag = z
+  .enum(["1", "0", "true", "false", "yes", "no", ""])
+  .optional()
+  .transform((v) => v === "1" || v === "true" || v === "yes");
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  MARKETSYNC_DEMO: flag,
+  HOST: optionalString,
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+      .optional(),
+  ),
+  MARKETSYNC_DATA_DIR: z.string().default(".data"),
+  MARKETSYNC_ENCRYPTION_KEY: optionalString,
+  SHOPIFY_API_KEY: optionalString,
+  SHOPIFY_API_SECRET: optionalString,
+  SHOPIFY_APP_URL: optionalString.pipe(z.url().optional()),
+  SCOPES: optionalString,
+  SHOP_CUSTOM_DOMAIN: optionalString,
+});
+
+/** Variables a real (non-demo) deployment cannot run without. */
+const REQUIRED_OUTSIDE_DEMO = [
+  "MARKETSYNC_ENCRYPTION_KEY",
+  "SHOPIFY_API_KEY",
+  "SHOPIFY_API_SECRET",
+  "SHOPIFY_APP_URL",
+] as const;
+
+export const DEFAULT_SCOPES = "write_orders,read_products,read_fulfillments,read_inventory";
+
+export interface ShopifyConfig {
+  apiKey: string;
+  apiSecret: string;
+  appUrl: string;
+  scopes: string[];
+  customShopDomains: string[];
+}
+
+export interface AppConfig {
+  nodeEnv: "development" | "production" | "test";
+  demo: boolean;
+  host: string;
+  port: number;
+  logLevel: (typeof LOG_LEVELS)[number];
+  /** Postgres URL, or undefined for the embedded PGlite database under `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  /** Raw key ring spec (`kid:base64key,...`); undefined only in demo mode, which makes its own key. */
+  encryptionKey: string | undefined;
+  /** Undefined in demo mode: the demo runs without Shopify. */
+  shopify: ShopifyConfig | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses an environment; pure, so tests pass their own. `argv` carries the `--demo` flag. */
+export function parseConfig(
+  env: Record<string, string | undefined>,
+  argv: readonly string[] = [],
+): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join(".") || "environment"}: ${i.message}`),
+    );
+  }
+  const e = parsed.data;
+  const demo = e.MARKETSYNC_DEMO || argv.includes("--demo");
+  const problems: string[] = [];
+
+  if (demo && e.NODE_ENV === "production") {
+    problems.push("MARKETSYNC_DEMO: demo mode refuses to start with NODE_ENV=production");
+  }
+  if (!demo) {
+    for (const name of REQUIRED_OUTSIDE_DEMO) {
+      if (!e[name]) problems.push(`${name}: required (set it, or run the demo with --demo)`);
+    }
+  }
+  const host = e.HOST ?? (demo ? "127.0.0.1" : "0.0.0.0");
+  if (demo && !isLoopback(host)) {
+    problems.push(`HOST: demo mode binds to loopback only, got ${host}`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const shopify =
+    e.SHOPIFY_API_KEY && e.SHOPIFY_API_SECRET && e.SHOPIFY_APP_URL
+      ? {
+          apiKey: e.SHOPIFY_API_KEY,
+          apiSecret: e.SHOPIFY_API_SECRET,
+          appUrl: e.SHOPIFY_APP_URL,
+          scopes: (e.SCOPES ?? DEFAULT_SCOPES)
+            .split(",")
+            .map((s) => s.trim())
+            .filter(Boolean),
+          customShopDomains: e.SHOP_CUSTOM_DOMAIN ? [e.SHOP_CUSTOM_DOMAIN] : [],
+        }
+      : undefined;
+
+  return {
+    nodeEnv: e.NODE_ENV,
+    demo,
+    host,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.MARKETSYNC_DATA_DIR,
+    encryptionKey: e.MARKETSYNC_ENCRYPTION_KEY,
+    shopify: demo ? undefined : shopify,
+  };
+}
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+const CACHE = Symbol.for("marketsync.config");
+type Cache = { [CACHE]?: AppConfig };
+
+/**
+ * The process's configuration, parsed once. Cached on globalThis because the server entry and the
+ * Remix server bundle each carry their own copy of this module but must agree.
+ */
+export function getConfig(): AppConfig {
+  const g = globalThis as Cache;
+  g[CACHE] ??= parseConfig(process.env, process.argv.slice(2));
+  return g[CACHE];
+}

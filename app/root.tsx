@@ -1,0 +1,58 @@
+import type { LinksFunction } from "@remix-run/node";
+import {
+  isRouteErrorResponse,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useRouteError,
+} from "@remix-run/react";
+import polarisStyles from "@shopify/polaris/build/esm/styles.css";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisStyles }];
+
+function Document({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width,initial-scale=1" />
+        <link rel="preconnect" href="https://cdn.shopify.com/" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        {children}
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return (
+    <Document>
+      <Outlet />
+    </Document>
+  );
+}
+
+/** Last line of defence: a plain message, never a stack trace. */
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  return (
+    <Document>
+      <main style={{ fontFamily: "system-ui, sans-serif", padding: "2rem" }}>
+        <h1>{status === 404 ? "Not found" : "Something went wrong"}</h1>
+        <p>
+          {status === 404
+            ? "This page does not exist."
+            : "Marketsync could not show this page. Try again in a moment."}
+        </p>
+      </main>
+    </Document>
+  );
+}

@@ -1,0 +1,75 @@
+import "@shopify/shopify-app-remix/adapters/node";
+import {
+  ApiVersion,
+  AppDistribution,
+  LogSeverity,
+  shopifyApp,
+} from "@shopify/shopify-app-remix/server";
+import { DrizzleSessionStoragePostgres } from "@shopify/shopify-app-session-storage-drizzle";
+import { shopifySessions } from "../db/schema";
+import { upsertInstalledStore } from "../db/stores";
+import { getServices } from "./services.server";
+import { EncryptedSessionStorage } from "./session-storage.server";
+
+/** The Admin API version every Shopify call uses (connectors read it from here too). */
+export const SHOPIFY_API_VERSION = ApiVersion.October26;
+
+const LEVELS = {
+  [LogSeverity.Error]: "error",
+  [LogSeverity.Warning]: "warn",
+  [LogSeverity.Info]: "info",
+  [LogSeverity.Debug]: "debug",
+} as const;
+
+function createShopify() {
+  const { config, db, keyring, logger } = getServices();
+  // Demo mode has no Shopify app: its pages authenticate against the demo store instead.
+  if (!config.shopify) return undefined;
+  const shopifyLogger = logger.child({ lib: "shopify" });
+  return shopifyApp({
+    apiKey: config.shopify.apiKey,
+    apiSecretKey: config.shopify.apiSecret,
+    apiVersion: SHOPIFY_API_VERSION,
+    scopes: config.shopify.scopes,
+    appUrl: config.shopify.appUrl,
+    authPathPrefix: "/auth",
+    sessionStorage: new EncryptedSessionStorage(
+      new DrizzleSessionStoragePostgres(db, shopifySessions),
+      keyring,
+    ),
+    distribution: AppDistribution.AppStore,
+    future: {
+      unstable_newEmbeddedAuthStrategy: true,
+      expiringOfflineAccessTokens: true,
+    },
+    logger: {
+      level: LogSeverity.Info,
+      log: (severity, message) => shopifyLogger[LEVELS[severity]](message),
+    },
+    hooks: {
+      afterAuth: async ({ session }) => {
+        if (session.isOnline || !session.accessToken) return;
+        await upsertInstalledStore(
+          { db, keyring },
+          {
+            platform: "shopify",
+            externalId: session.shop,
+            accessToken: session.accessToken,
+            scopes: session.scope ?? "",
+          },
+        );
+        logger.info({ shop: session.shop }, "shopify store installed");
+      },
+    },
+    ...(config.shopify.customShopDomains.length > 0
+      ? { customShopDomains: config.shopify.customShopDomains }
+      : {}),
+  });
+}
+
+export const shopify = createShopify();
+
+export function requireShopify(): NonNullable<typeof shopify> {
+  if (!shopify) throw new Response("Shopify is not configured (demo mode)", { status: 404 });
+  return shopify;
+}

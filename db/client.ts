@@ -1,0 +1,65 @@
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { sql } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import * as schema from "./schema";
+
+/** The app's database, whichever driver is behind it: every query goes through this type. */
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface DatabaseHandle {
+  db: Database;
+  /** `pglite` when embedded, `postgres` when DATABASE_URL points at a server. */
+  kind: "pglite" | "postgres";
+  /** The underlying client, for libraries that bring their own adapter (pg-boss). */
+  client: PGlite | postgres.Sql;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** Postgres URL; when absent the embedded PGlite database is used. */
+  url?: string | undefined;
+  /** Directory PGlite persists to; absent means in memory (tests). */
+  dataDir?: string | undefined;
+  /** Pool size for postgres.js. */
+  maxConnections?: number;
+  onNotice?: (message: string) => void;
+}
+
+export function openDatabase(options: DatabaseOptions): DatabaseHandle {
+  if (options.url) {
+    const client = postgres(options.url, {
+      max: options.maxConnections ?? 10,
+      // postgres.js prints notices with console.log by default; they belong in our logs.
+      onnotice: (notice) => options.onNotice?.(notice.message ?? String(notice)),
+      connection: { application_name: "marketsync" },
+    });
+    return {
+      db: drizzlePostgres(client, { schema }) as unknown as Database,
+      kind: "postgres",
+      client,
+      close: () => client.end({ timeout: 5 }),
+    };
+  }
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const client = new PGlite(options.dataDir);
+  return {
+    db: drizzlePglite(client, { schema }) as unknown as Database,
+    kind: "pglite",
+    client,
+    close: () => client.close(),
+  };
+}
+
+/** Rows of a raw `db.execute`, which postgres.js returns as an array and PGlite as `{ rows }`. */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+export async function pingDatabase(db: Database): Promise<void> {
+  await db.execute(sql`select 1`);
+}

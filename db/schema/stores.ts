@@ -1,0 +1,28 @@
+import { pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { createdAt, id, updatedAt } from "./columns";
+import { storePlatform } from "./enums";
+
+/** A merchant's Shopify shop or BigCommerce store that installed Marketsync. */
+export const stores = pgTable(
+  "stores",
+  {
+    id: id(),
+    platform: storePlatform("platform").notNull(),
+    /** Shopify shop domain (`x.myshopify.com`) or BigCommerce store hash. */
+    externalId: text("external_id").notNull(),
+    name: text("name"),
+    /** AES-256-GCM ciphertext (see db/encryption.ts); never plaintext. */
+    accessTokenEnc: text("access_token_enc"),
+    scopes: text("scopes").notNull().default(""),
+    currency: text("currency"),
+    locale: text("locale"),
+    installedAt: timestamp("installed_at", { withTimezone: true }).notNull().defaultNow(),
+    uninstalledAt: timestamp("uninstalled_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("stores_platform_external_id_uq").on(t.platform, t.externalId)],
+);
+
+export type StoreRow = typeof stores.$inferSelect;
+export type NewStoreRow = typeof stores.$inferInsert;

@@ -1,0 +1,55 @@
+// Marketsync's HTTP entry: configuration, database, then the Remix app. `--demo` runs the
+// self-contained demo (embedded database, demo store, loopback only).
+import { createServer } from "node:http";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import express from "express";
+import { ConfigError, getConfig } from "./app/config.server";
+import { ensureDemoStore } from "./app/demo.server";
+import { getServices, prepareDatabase } from "./app/services.server";
+
+try {
+  getConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+  throw error;
+}
+
+const services = getServices();
+const { config, logger } = services;
+await prepareDatabase(services);
+if (config.demo) await ensureDemoStore(services);
+
+const BUILD_PATH = new URL("./build/index.js", import.meta.url).href;
+const build = (await import(BUILD_PATH)) as ServerBuild;
+
+const app = express();
+app.disable("x-powered-by");
+app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
+app.use(express.static("public", { maxAge: "1h" }));
+app.all("*", createRequestHandler({ build, mode: config.nodeEnv }));
+
+const server = createServer(app);
+server.listen(config.port, config.host, () => {
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  logger.info(
+    { url: `http://${config.host}:${port}`, demo: config.demo, database: services.database.kind },
+    "marketsync listening",
+  );
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, "shutting down");
+  server.close();
+  await services.database.close();
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
