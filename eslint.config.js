@@ -47,8 +47,8 @@ export default tseslint.config(
     rules: { "no-restricted-syntax": "off", "no-restricted-properties": "off" },
   },
   {
-    // Test helpers build child-process environments and read TEST_DATABASE_URL.
-    files: ["test/helpers/env.ts"],
+    // Test setup reads TEST_DATABASE_URL and builds child-process environments.
+    files: ["vitest.config.ts", "test/helpers/env.ts"],
     rules: { "no-restricted-syntax": "off", "no-restricted-properties": "off" },
   },
 );

@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig } from "../../app/config.server";
+
+const REAL = {
+  MARKETSYNC_ENCRYPTION_KEY: "k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+  SHOPIFY_API_KEY: "key",
+  SHOPIFY_API_SECRET: "secret",
+  SHOPIFY_APP_URL: "https://marketsync.example.com",
+};
+
+function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("configuration", () => {
+  it("GIVEN a complete real environment WHEN parsed THEN Shopify and defaults are set", () => {
+    const config = parseConfig(REAL);
+    expect(config.demo).toBe(false);
+    expect(config.host).toBe("0.0.0.0");
+    expect(config.port).toBe(3000);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.shopify?.scopes).toEqual([
+      "write_orders",
+      "read_products",
+      "read_fulfillments",
+      "read_inventory",
+    ]);
+  });
+
+  it.each(Object.keys(REAL))(
+    "GIVEN %s is missing outside demo mode WHEN parsed THEN the error names it",
+    (name) => {
+      const env: Record<string, string | undefined> = { ...REAL, [name]: undefined };
+      const problems = problemsOf(() => parseConfig(env));
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(new RegExp(`^${name}: required`));
+    },
+  );
+
+  it("GIVEN an empty string for a required variable WHEN parsed THEN it counts as missing", () => {
+    const problems = problemsOf(() => parseConfig({ ...REAL, SHOPIFY_API_SECRET: "  " }));
+    expect(problems[0]).toContain("SHOPIFY_API_SECRET");
+  });
+
+  it("GIVEN malformed values WHEN parsed THEN each variable is named with the reason", () => {
+    const problems = problemsOf(() =>
+      parseConfig({ ...REAL, PORT: "eighty", DATABASE_URL: "mysql://x", LOG_LEVEL: "loud" }),
+    );
+    expect(problems.join("\n")).toMatch(/PORT/);
+    expect(problems.join("\n")).toMatch(/DATABASE_URL: must be a postgres/);
+    expect(problems.join("\n")).toMatch(/LOG_LEVEL/);
+  });
+
+  it("GIVEN the --demo flag and nothing else WHEN parsed THEN demo runs on loopback without Shopify", () => {
+    const config = parseConfig({}, ["--demo"]);
+    expect(config.demo).toBe(true);
+    expect(config.host).toBe("127.0.0.1");
+    expect(config.shopify).toBeUndefined();
+  });
+
+  it("GIVEN demo mode with NODE_ENV=production WHEN parsed THEN it refuses", () => {
+    const problems = problemsOf(() => parseConfig({ NODE_ENV: "production" }, ["--demo"]));
+    expect(problems[0]).toMatch(/refuses to start with NODE_ENV=production/);
+  });
+
+  it("GIVEN demo mode asked to bind a public address WHEN parsed THEN it refuses", () => {
+    const problems = problemsOf(() => parseConfig({ MARKETSYNC_DEMO: "1", HOST: "0.0.0.0" }));
+    expect(problems[0]).toMatch(/HOST: demo mode binds to loopback only/);
+  });
+});
