@@ -28,7 +28,7 @@ export default defineConfig({
           environment: "node",
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          provide: { databaseMode: "pglite", testDatabaseUrl: "" },
+          provide: { databaseMode: "pglite" as const, testDatabaseUrl: "" },
         },
       },
       ...(testDatabaseUrl
@@ -40,7 +40,7 @@ export default defineConfig({
                 environment: "node" as const,
                 testTimeout: 60_000,
                 hookTimeout: 120_000,
-                provide: { databaseMode: "postgres", testDatabaseUrl },
+                provide: { databaseMode: "postgres" as const, testDatabaseUrl },
               },
             },
           ]

@@ -36,7 +36,9 @@ describe.skipIf(!chromiumAvailable())("demo admin in a real browser", () => {
     page.on("pageerror", (e) => errors.push(e.message));
     await page.goto(`${app.url}/`);
     await page.waitForURL(/\/app/);
-    await expect(page.getByRole("heading", { name: "Dashboard", level: 1 }).isVisible()).resolves.toBe(true);
+    await expect(
+      page.getByRole("heading", { name: "Dashboard", level: 1 }).isVisible(),
+    ).resolves.toBe(true);
     expect(await page.getByTestId("metric-total").textContent()).toBe("0");
     expect(await page.getByText("Marketsync Demo").isVisible()).toBe(true);
     expect(await page.getByText("No marketplace account connected yet.").isVisible()).toBe(true);

@@ -24,7 +24,9 @@ export const databaseMode = () => inject("databaseMode");
  * A fresh, migrated database for one test file: an in-memory PGlite, or a new database created on
  * the TEST_DATABASE_URL server (dropped afterwards). Nothing is shared between files.
  */
-export async function createTestDatabase(options: { migrated?: boolean } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  options: { migrated?: boolean } = {},
+): Promise<TestDatabase> {
   const migrated = options.migrated ?? true;
   if (inject("databaseMode") === "pglite") {
     const handle = openDatabase({});

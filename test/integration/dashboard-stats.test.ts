@@ -1,11 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDashboardStats } from "../../db/dashboard-stats";
-import {
-  marketplaceAccounts,
-  marketplaceOrders,
-  shipments,
-  trackingPushes,
-} from "../../db/schema";
+import { marketplaceAccounts, marketplaceOrders, shipments, trackingPushes } from "../../db/schema";
 import { upsertInstalledStore } from "../../db/stores";
 import { createTestDatabase, type TestDatabase, testKeyRing } from "../helpers/database";
 
@@ -17,7 +12,10 @@ describe("dashboard figures", () => {
   });
   afterAll(() => database.drop());
 
-  async function seedStore(domain: string, states: (typeof marketplaceOrders.$inferInsert)["state"][]) {
+  async function seedStore(
+    domain: string,
+    states: (typeof marketplaceOrders.$inferInsert)["state"][],
+  ) {
     const db = database.db;
     const store = await upsertInstalledStore(
       { db, keyring },

@@ -20,7 +20,12 @@ describe("tokens at rest", () => {
     const token = "shpat_plaintext_token_0001";
     await upsertInstalledStore(
       { db: database.db, keyring },
-      { platform: "shopify", externalId: "a.myshopify.com", accessToken: token, scopes: "write_orders" },
+      {
+        platform: "shopify",
+        externalId: "a.myshopify.com",
+        accessToken: token,
+        scopes: "write_orders",
+      },
     );
     const raw = rowsOf<Record<string, unknown>>(
       await database.db.execute(sql`select * from stores where external_id = 'a.myshopify.com'`),
