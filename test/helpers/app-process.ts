@@ -16,7 +16,8 @@ export interface AppProcess {
 export function spawnServer(env: Record<string, string>, args: string[] = []): ChildProcess {
   return spawn(process.execPath, ["--import", "tsx", "server.ts", ...args], {
     cwd: PROJECT_ROOT,
-    env: childEnv({ PORT: "0", LOG_LEVEL: "info", ...env }),
+    // Remix's types declare NODE_ENV required on ProcessEnv; a child may well run without it.
+    env: childEnv({ PORT: "0", LOG_LEVEL: "info", ...env }) as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
 }
