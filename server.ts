@@ -2,7 +2,7 @@
 // self-contained demo (embedded database, demo store, loopback only).
 import { createServer } from "node:http";
 import { createRequestHandler } from "@remix-run/express";
-import type { ServerBuild } from "@remix-run/node";
+import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
 import express from "express";
 import { ConfigError, getConfig } from "./app/config.server";
 import { ensureDemoStore } from "./app/demo.server";
@@ -40,6 +40,8 @@ server.listen(config.port, config.host, () => {
     { url: `http://${config.host}:${port}`, demo: config.demo, database: services.database.kind },
     "marketsync listening",
   );
+  // Under `remix dev`, tell the dev server this build is live so it can reload the browser.
+  if (config.nodeEnv === "development" && !config.demo) void broadcastDevReady(build);
 });
 
 let stopping = false;

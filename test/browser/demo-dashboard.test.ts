@@ -60,6 +60,7 @@ describe.skipIf(!chromiumAvailable())("demo admin in a real browser", () => {
     expect(await page.getByRole("heading", { name: "Tableau de bord", level: 1 }).isVisible()).toBe(
       true,
     );
+    expect(await page.getAttribute("html", "lang")).toBe("fr");
     const overflow = await page.evaluate(
       () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
     );
