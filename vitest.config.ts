@@ -16,7 +16,11 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["test/unit/**/*.test.ts", "**/__tests__/**/*.test.ts"],
+          include: [
+            "test/unit/**/*.test.ts",
+            "test/contracts/**/*.test.ts",
+            "**/__tests__/**/*.test.ts",
+          ],
           exclude: ["**/*.integration.test.ts", "node_modules/**"],
           environment: "node",
         },

@@ -17,6 +17,8 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
 
+const optionalUrl = optionalString.pipe(z.url().optional());
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   MARKETSYNC_DEMO: flag,
@@ -36,6 +38,10 @@ const envSchema = z.object({
   SHOPIFY_APP_URL: optionalString.pipe(z.url().optional()),
   SCOPES: optionalString,
   SHOP_CUSTOM_DOMAIN: optionalString,
+  AMAZON_ENDPOINT: optionalUrl,
+  EBAY_ENDPOINT: optionalUrl,
+  SHOPIFY_ENDPOINT: optionalUrl,
+  BIGCOMMERCE_ENDPOINT: optionalUrl,
 });
 
 /** Variables a real (non-demo) deployment cannot run without. */
@@ -69,6 +75,16 @@ export interface AppConfig {
   encryptionKey: string | undefined;
   /** Undefined in demo mode: the demo runs without Shopify. */
   shopify: ShopifyConfig | undefined;
+  /**
+   * Upstream overrides: when set, all of that platform's traffic (OAuth/token endpoints included)
+   * goes to this origin with the real API's paths — the simulators, or a vendor sandbox proxy.
+   */
+  endpoints: {
+    amazon: string | undefined;
+    ebay: string | undefined;
+    shopify: string | undefined;
+    bigcommerce: string | undefined;
+  };
 }
 
 export class ConfigError extends Error {
@@ -131,6 +147,12 @@ export function parseConfig(
     dataDir: e.MARKETSYNC_DATA_DIR,
     encryptionKey: e.MARKETSYNC_ENCRYPTION_KEY,
     shopify: demo ? undefined : shopify,
+    endpoints: {
+      amazon: e.AMAZON_ENDPOINT,
+      ebay: e.EBAY_ENDPOINT,
+      shopify: e.SHOPIFY_ENDPOINT,
+      bigcommerce: e.BIGCOMMERCE_ENDPOINT,
+    },
   };
 }
 

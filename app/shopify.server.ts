@@ -12,7 +12,7 @@ import { getServices } from "./services.server";
 import { EncryptedSessionStorage } from "./session-storage.server";
 
 /** The Admin API version every Shopify call uses (connectors read it from here too). */
-export const SHOPIFY_API_VERSION = ApiVersion.October26;
+export const SHOPIFY_API_VERSION = ApiVersion.July26;
 
 const LEVELS = {
   [LogSeverity.Error]: "error",
