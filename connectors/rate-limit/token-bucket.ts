@@ -62,12 +62,14 @@ export class TokenBucket {
     }
   }
 
-  /** Nothing is taken before `ms` from now, and the bucket restarts empty (the vendor said so). */
+  /**
+   * Nothing is taken before `ms` from now. The bucket empties now (the vendor says ours is) and
+   * refills meanwhile, as the vendor's does, so the first call after the pause is not held twice.
+   */
   block(ms: number): void {
-    const until = this.clock.now() + ms;
-    this.blockedUntil = Math.max(this.blockedUntil, until);
+    this.refill();
+    this.blockedUntil = Math.max(this.blockedUntil, this.clock.now() + ms);
     this.tokens = 0;
-    this.last = until;
   }
 
   /** Adopts what the vendor reports about its bucket. */
