@@ -1,5 +1,5 @@
-import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { createdAt, id, updatedAt } from "./columns";
+import { index, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { createdAt, id, updatedAt, ownedBy } from "./columns";
 import { accountStatus, marketplacePlatform } from "./enums";
 import { stores } from "./stores";
 
@@ -8,9 +8,7 @@ export const marketplaceAccounts = pgTable(
   "marketplace_accounts",
   {
     id: id(),
-    storeId: uuid("store_id")
-      .notNull()
-      .references(() => stores.id, { onDelete: "cascade" }),
+    storeId: ownedBy("store_id", () => stores.id),
     platform: marketplacePlatform("platform").notNull(),
     /** eBay user id or Amazon selling partner id. */
     sellerId: text("seller_id").notNull(),

@@ -8,6 +8,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { ownedBy } from "./columns";
 import { marketplaceOrders } from "./orders";
 import { stores } from "./stores";
 import { webhookSource } from "./enums";
@@ -17,12 +18,8 @@ export const syncEvents = pgTable(
   "sync_events",
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
-    orderId: uuid("order_id")
-      .notNull()
-      .references(() => marketplaceOrders.id, { onDelete: "cascade" }),
-    storeId: uuid("store_id")
-      .notNull()
-      .references(() => stores.id, { onDelete: "cascade" }),
+    orderId: ownedBy("order_id", () => marketplaceOrders.id),
+    storeId: ownedBy("store_id", () => stores.id),
     /** e.g. `order.imported`, `order.held`, `push.sent` — translated in the admin. */
     kind: text("kind").notNull(),
     params: jsonb("params").$type<Record<string, unknown>>().notNull().default({}),

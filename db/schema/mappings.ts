@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { type AnyPgColumn, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { marketplaceAccounts } from "./accounts";
-import { createdAt, id, updatedAt } from "./columns";
+import { createdAt, id, updatedAt, ownedBy } from "./columns";
 import { marketplacePlatform } from "./enums";
 import { stores } from "./stores";
 
@@ -17,9 +17,7 @@ export const skuMappings = pgTable(
   "sku_mappings",
   {
     id: id(),
-    storeId: uuid("store_id")
-      .notNull()
-      .references(() => stores.id, { onDelete: "cascade" }),
+    storeId: ownedBy("store_id", () => stores.id),
     accountId: uuid("account_id").references(() => marketplaceAccounts.id, {
       onDelete: "cascade",
     }),
@@ -44,9 +42,7 @@ export const carrierMappings = pgTable(
   "carrier_mappings",
   {
     id: id(),
-    storeId: uuid("store_id")
-      .notNull()
-      .references(() => stores.id, { onDelete: "cascade" }),
+    storeId: ownedBy("store_id", () => stores.id),
     accountId: uuid("account_id").references(() => marketplaceAccounts.id, {
       onDelete: "cascade",
     }),

@@ -9,10 +9,9 @@ import {
   text,
   timestamp,
   uniqueIndex,
-  uuid,
 } from "drizzle-orm/pg-core";
 import { marketplaceAccounts } from "./accounts";
-import { createdAt, id, updatedAt } from "./columns";
+import { createdAt, id, updatedAt, ownedBy } from "./columns";
 import { linkState, marketplacePlatform, orderState, trackingState } from "./enums";
 import { stores } from "./stores";
 
@@ -30,13 +29,9 @@ export const marketplaceOrders = pgTable(
   "marketplace_orders",
   {
     id: id(),
-    accountId: uuid("account_id")
-      .notNull()
-      .references(() => marketplaceAccounts.id, { onDelete: "cascade" }),
+    accountId: ownedBy("account_id", () => marketplaceAccounts.id),
     /** Denormalized from the account: every admin query filters by store first. */
-    storeId: uuid("store_id")
-      .notNull()
-      .references(() => stores.id, { onDelete: "cascade" }),
+    storeId: ownedBy("store_id", () => stores.id),
     marketplace: marketplacePlatform("marketplace").notNull(),
     marketplaceOrderId: text("marketplace_order_id").notNull(),
     /** The marketplace's own status word (Unshipped, PAID, …), for display and pre-checks. */
@@ -94,9 +89,7 @@ export const marketplaceOrderLines = pgTable(
   "marketplace_order_lines",
   {
     id: id(),
-    orderId: uuid("order_id")
-      .notNull()
-      .references(() => marketplaceOrders.id, { onDelete: "cascade" }),
+    orderId: ownedBy("order_id", () => marketplaceOrders.id),
     /** eBay lineItemId or Amazon OrderItemId: what a shipment confirmation must name. */
     lineId: text("line_id").notNull(),
     sku: text("sku"),
@@ -125,15 +118,9 @@ export const orderLinks = pgTable(
   "order_links",
   {
     id: id(),
-    orderId: uuid("order_id")
-      .notNull()
-      .references(() => marketplaceOrders.id, { onDelete: "cascade" }),
-    accountId: uuid("account_id")
-      .notNull()
-      .references(() => marketplaceAccounts.id, { onDelete: "cascade" }),
-    storeId: uuid("store_id")
-      .notNull()
-      .references(() => stores.id, { onDelete: "cascade" }),
+    orderId: ownedBy("order_id", () => marketplaceOrders.id),
+    accountId: ownedBy("account_id", () => marketplaceAccounts.id),
+    storeId: ownedBy("store_id", () => stores.id),
     marketplaceOrderId: text("marketplace_order_id").notNull(),
     state: linkState("state").notNull().default("creating"),
     /** Shopify order GID or BigCommerce order id; null until the store accepted the order. */

@@ -1,15 +1,6 @@
-import {
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { marketplaceAccounts } from "./accounts";
-import { createdAt, id, updatedAt } from "./columns";
+import { createdAt, id, updatedAt, ownedBy } from "./columns";
 import { pushState } from "./enums";
 import { marketplaceOrders, type ReasonCode } from "./orders";
 import { stores } from "./stores";
@@ -25,12 +16,8 @@ export const shipments = pgTable(
   "shipments",
   {
     id: id(),
-    orderId: uuid("order_id")
-      .notNull()
-      .references(() => marketplaceOrders.id, { onDelete: "cascade" }),
-    storeId: uuid("store_id")
-      .notNull()
-      .references(() => stores.id, { onDelete: "cascade" }),
+    orderId: ownedBy("order_id", () => marketplaceOrders.id),
+    storeId: ownedBy("store_id", () => stores.id),
     storeFulfillmentId: text("store_fulfillment_id").notNull(),
     /** Carrier as the store names it (Shopify tracking company / BigCommerce provider). */
     carrier: text("carrier"),
@@ -55,15 +42,9 @@ export const trackingPushes = pgTable(
   "tracking_pushes",
   {
     id: id(),
-    shipmentId: uuid("shipment_id")
-      .notNull()
-      .references(() => shipments.id, { onDelete: "cascade" }),
-    orderId: uuid("order_id")
-      .notNull()
-      .references(() => marketplaceOrders.id, { onDelete: "cascade" }),
-    accountId: uuid("account_id")
-      .notNull()
-      .references(() => marketplaceAccounts.id, { onDelete: "cascade" }),
+    shipmentId: ownedBy("shipment_id", () => shipments.id),
+    orderId: ownedBy("order_id", () => marketplaceOrders.id),
+    accountId: ownedBy("account_id", () => marketplaceAccounts.id),
     state: pushState("state").notNull().default("pending"),
     /** Marketplace carrier code after mapping (Amazon carrierCode / eBay shippingCarrierCode). */
     carrierCode: text("carrier_code").notNull(),
