@@ -6,8 +6,14 @@ import { type Clock, systemClock, TokenBucket } from "./token-bucket";
 export interface OperationQueueOptions {
   /** Multiplies the published rate: tests and benchmarks run simulators at ×100 or more. */
   scale?: number;
-  /** Stay this fraction under the vendor's rate, so clock skew never trips its bucket. */
+  /** Stay this fraction under the vendor's rate, so clock drift never trips its bucket. */
   safety?: number;
+  /**
+   * Tokens (vendor units) we leave in the vendor's bucket. Our bucket paces at send time, the
+   * vendor's at arrival; a request that travels faster than the one before it arrives early, and
+   * this reserve is what it finds there instead of a 429.
+   */
+  reserve?: number;
   /** How many times a call answered with a 429 is tried again before the error is thrown. */
   maxRateLimitRetries?: number;
   /** Upper bound of the random delay added to every vendor-requested pause. */
@@ -46,6 +52,7 @@ export class OperationQueue {
   private readonly maxRetries: number;
   private readonly maxJitterMs: number;
   private readonly safety: number;
+  private readonly reserve: number;
   readonly stats: QueueStats = { completed: 0, rateLimited: 0, retried: 0 };
 
   constructor(
@@ -54,13 +61,18 @@ export class OperationQueue {
     options: OperationQueueOptions = {},
   ) {
     const scale = options.scale ?? 1;
-    this.safety = options.safety ?? 0.97;
+    this.safety = options.safety ?? 0.99;
+    this.reserve = Math.min(options.reserve ?? 1, limit.burst / 2);
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.maxRetries = options.maxRateLimitRetries ?? 5;
     this.maxJitterMs = options.maxJitterMs ?? 250;
     this.queue = new PQueue({ concurrency: limit.concurrency });
-    this.bucket = new TokenBucket(limit.rate * scale * this.safety, limit.burst, this.clock);
+    this.bucket = new TokenBucket(
+      limit.rate * scale * this.safety,
+      limit.burst - this.reserve,
+      this.clock,
+    );
   }
 
   get pending(): number {
@@ -98,8 +110,12 @@ export class OperationQueue {
       ...(observation.ratePerSecond !== undefined
         ? { ratePerSecond: observation.ratePerSecond * this.safety }
         : {}),
-      ...(observation.available !== undefined ? { available: observation.available } : {}),
-      ...(observation.capacity !== undefined ? { capacity: observation.capacity } : {}),
+      ...(observation.available !== undefined
+        ? { available: observation.available - this.reserve }
+        : {}),
+      ...(observation.capacity !== undefined
+        ? { capacity: observation.capacity - this.reserve }
+        : {}),
     });
     if (
       observation.available !== undefined &&
