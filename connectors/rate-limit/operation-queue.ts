@@ -53,6 +53,8 @@ export class OperationQueue {
   private readonly maxJitterMs: number;
   private readonly safety: number;
   private readonly reserve: number;
+  /** Cost of the calls sent and not yet answered: the vendor's figures do not include them yet. */
+  private inFlightCost = 0;
   readonly stats: QueueStats = { completed: 0, rateLimited: 0, retried: 0 };
 
   constructor(
@@ -62,7 +64,10 @@ export class OperationQueue {
   ) {
     const scale = options.scale ?? 1;
     this.safety = options.safety ?? 0.99;
-    this.reserve = Math.min(options.reserve ?? 1, limit.burst / 2);
+    this.reserve = Math.min(
+      options.reserve ?? Math.max(1, Math.ceil(limit.burst * 0.02)),
+      limit.burst / 2,
+    );
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.maxRetries = options.maxRateLimitRetries ?? 5;
@@ -83,9 +88,15 @@ export class OperationQueue {
   async run<T>(task: () => Promise<T>, options: { cost?: number } = {}): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
+        const cost = options.cost ?? 1;
         const result = await this.queue.add(async () => {
-          await this.bucket.take(options.cost ?? 1);
-          return task();
+          await this.bucket.take(cost);
+          this.inFlightCost += cost;
+          try {
+            return await task();
+          } finally {
+            this.inFlightCost -= cost;
+          }
         });
         this.stats.completed++;
         return result;
@@ -104,14 +115,18 @@ export class OperationQueue {
     this.bucket.block(ms + Math.floor(this.random() * this.maxJitterMs));
   }
 
-  /** Adjusts the pacing to what the vendor reported in a response. */
+  /**
+   * Adjusts the pacing to what the vendor reported in a response. Its "available" was counted
+   * before the calls still in flight reached it, so those are taken off (the reporting call
+   * included, which errs on the safe side by one call).
+   */
   observe(observation: LimitObservation): void {
     this.bucket.sync({
       ...(observation.ratePerSecond !== undefined
         ? { ratePerSecond: observation.ratePerSecond * this.safety }
         : {}),
       ...(observation.available !== undefined
-        ? { available: observation.available - this.reserve }
+        ? { available: observation.available - this.reserve - this.inFlightCost }
         : {}),
       ...(observation.capacity !== undefined
         ? { capacity: observation.capacity - this.reserve }

@@ -72,16 +72,17 @@ export class TokenBucket {
     this.tokens = 0;
   }
 
-  /** Adopts what the vendor reports about its bucket. */
+  /** Adopts what the vendor reports about its bucket (capacity, rate, and a lower token count). */
   sync(state: { available?: number; capacity?: number; ratePerSecond?: number }): void {
     this.refill();
     if (state.capacity !== undefined && state.capacity > 0) this.capacity = state.capacity;
     if (state.ratePerSecond !== undefined && state.ratePerSecond > 0) {
       this.ratePerSecond = state.ratePerSecond;
     }
-    if (state.available !== undefined) {
-      this.tokens = Math.max(0, Math.min(state.available, this.capacity));
-    }
+    // Only ever lowers our count: a report may be older than calls answered since (responses
+    // overtake each other), and refilling raises it anyway. It may go below zero: calls already
+    // sent are a debt the vendor's bucket has yet to see.
+    if (state.available !== undefined) this.tokens = Math.min(this.tokens, state.available);
   }
 
   private refill(): void {

@@ -99,4 +99,40 @@ describe("rate-limited queues", () => {
     });
     expect(finishedAt).toBe(0);
   });
+
+  it("GIVEN a report older than what we already counted WHEN observed THEN it never raises our count", () => {
+    const bucket = new TokenBucket(1, 10);
+    bucket.sync({ available: 2 });
+    bucket.sync({ available: 8 });
+    expect(bucket.available()).toBe(2);
+  });
+
+  it("GIVEN calls still in flight WHEN the vendor reports its bucket THEN their cost counts as a debt", async () => {
+    const queue = new OperationQueue(
+      "shopify:a:graphql",
+      { rate: 10, burst: 100, concurrency: 4, source: "t" },
+      {
+        safety: 1,
+        reserve: 0,
+      },
+    );
+    let release: (() => void) | undefined;
+    const slow = queue.run(() => new Promise<void>((r) => (release = r)), { cost: 30 });
+    while (!release) await vi.advanceTimersByTimeAsync(0);
+    // The vendor answered another call: 50 left on its side, our 30 not yet counted there.
+    queue.observe({ available: 50 });
+    let startedAt = -1;
+    const next = queue.run(
+      async () => {
+        startedAt = Date.now();
+      },
+      { cost: 30 },
+    );
+    await vi.advanceTimersByTimeAsync(1_100);
+    await next;
+    // 50 − 30 in flight = 20 available; 30 needed → 1 s at 10/s.
+    expect(startedAt).toBeGreaterThanOrEqual(1_000);
+    release();
+    await slow;
+  });
 });
