@@ -16,6 +16,8 @@ export interface DatabaseHandle {
   kind: "pglite" | "postgres";
   /** The underlying client, for libraries that bring their own adapter (pg-boss). */
   client: PGlite | postgres.Sql;
+  /** The Postgres URL when `kind` is `postgres` (pg-boss opens its own pool on it). */
+  url: string | undefined;
   close(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
       db: drizzlePostgres(client, { schema }) as unknown as Database,
       kind: "postgres",
       client,
+      url: options.url,
       close: () => client.end({ timeout: 5 }),
     };
   }
@@ -50,6 +53,7 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
     db: drizzlePglite(client, { schema }) as unknown as Database,
     kind: "pglite",
     client,
+    url: undefined,
     close: () => client.close(),
   };
 }

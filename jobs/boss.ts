@@ -1,0 +1,71 @@
+import type { PGlite } from "@electric-sql/pglite";
+import { sql } from "drizzle-orm";
+import { fromDrizzle, fromPglite, PgBoss } from "pg-boss";
+import type { DatabaseHandle, Database } from "../db/client";
+import { accountGroup, DEAD_LETTER_QUEUE, JOBS, type JobName, type JobPayload } from "./registry";
+
+/** A transaction (or the database) whose commit decides whether an enqueued job exists. */
+export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
+
+export interface JobQueue {
+  boss: PgBoss;
+  /**
+   * Enqueues a job inside `tx`, so it exists exactly when the rows that caused it commit. Jobs of
+   * an account carry its group: workers run one job per account and queue at a time.
+   */
+  send<N extends JobName>(
+    tx: Transaction | Database,
+    name: N,
+    payload: JobPayload<N>,
+    options?: { startAfterSeconds?: number; singletonKey?: string },
+  ): Promise<string | null>;
+  stop(): Promise<void>;
+}
+
+/**
+ * pg-boss on the app's own database: through PGlite itself when embedded (one connection, shared
+ * with drizzle), through its own small `pg` pool on Postgres. Its schema is created and migrated
+ * by pg-boss under its own advisory lock.
+ */
+export async function startJobQueue(
+  database: DatabaseHandle,
+  options: { onError?: (error: Error) => void; supervise?: boolean; schedule?: boolean } = {},
+): Promise<JobQueue> {
+  const common = {
+    schema: "pgboss",
+    supervise: options.supervise ?? true,
+    schedule: options.schedule ?? true,
+  };
+  const boss =
+    database.kind === "pglite"
+      ? new PgBoss({ ...common, db: fromPglite(database.client as PGlite), backend: "pglite" })
+      : new PgBoss({
+          ...common,
+          connectionString: database.url!,
+          max: 4,
+          application_name: "marketsync-jobs",
+        });
+  boss.on("error", (error) => options.onError?.(error));
+  await boss.start();
+  await boss.createQueue(DEAD_LETTER_QUEUE, { retentionSeconds: 30 * 86_400 });
+  for (const [name, job] of Object.entries(JOBS)) {
+    await boss.createQueue(name, {
+      ...job.queue,
+      retryBackoff: true,
+      deadLetter: DEAD_LETTER_QUEUE,
+    });
+  }
+  return {
+    boss,
+    async send(tx, name, payload, sendOptions = {}) {
+      const data = JOBS[name].payload.parse(payload) as { accountId?: string };
+      return boss.send(name, data, {
+        db: fromDrizzle(tx as never, sql as never),
+        ...(data.accountId ? { group: accountGroup(data.accountId) } : {}),
+        ...(sendOptions.singletonKey ? { singletonKey: sendOptions.singletonKey } : {}),
+        ...(sendOptions.startAfterSeconds ? { startAfter: sendOptions.startAfterSeconds } : {}),
+      });
+    },
+    stop: () => boss.stop({ graceful: true, timeout: 10_000 }),
+  };
+}

@@ -1,0 +1,42 @@
+import { z } from "zod";
+
+/**
+ * Every durable job Marketsync runs: its name, its payload schema and its queue policy. Payloads
+ * are validated when sent and again when worked, so a malformed job fails loudly, once.
+ */
+const uuid = z.uuid();
+
+export const JOBS = {
+  /** Poll one account for orders changed since its cursor. One per account at a time. */
+  "import.poll": {
+    payload: z.object({ accountId: uuid, reason: z.enum(["schedule", "manual"]).default("schedule") }),
+    queue: { policy: "stately" as const, retryLimit: 5, retryDelay: 30, retryDelayMax: 900 },
+  },
+  /** Import the last N days of one account. */
+  "import.backfill": {
+    payload: z.object({ accountId: uuid, days: z.number().int().min(1).max(90) }),
+    queue: { policy: "stately" as const, retryLimit: 5, retryDelay: 30, retryDelayMax: 900 },
+  },
+  /** Run the pre-checks on one marketplace order and create it in the store when they pass. */
+  "order.process": {
+    payload: z.object({ orderId: uuid, accountId: uuid }),
+    queue: { policy: "standard" as const, retryLimit: 8, retryDelay: 5, retryDelayMax: 900 },
+  },
+  /** Cancel the store order of a marketplace order cancelled before it shipped. */
+  "order.cancel": {
+    payload: z.object({ orderId: uuid, accountId: uuid }),
+    queue: { policy: "standard" as const, retryLimit: 8, retryDelay: 5, retryDelayMax: 900 },
+  },
+} as const;
+
+export type JobName = keyof typeof JOBS;
+export type JobPayload<N extends JobName> = z.input<(typeof JOBS)[N]["payload"]>;
+export type JobData<N extends JobName> = z.output<(typeof JOBS)[N]["payload"]>;
+
+/** Where jobs that ran out of retries go, to be shown in the admin and retried by hand. */
+export const DEAD_LETTER_QUEUE = "dead-letter";
+
+/** Jobs of one marketplace account run one at a time across every worker process. */
+export function accountGroup(accountId: string) {
+  return { id: accountId };
+}
