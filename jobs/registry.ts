@@ -9,7 +9,10 @@ const uuid = z.uuid();
 export const JOBS = {
   /** Poll one account for orders changed since its cursor. One per account at a time. */
   "import.poll": {
-    payload: z.object({ accountId: uuid, reason: z.enum(["schedule", "manual"]).default("schedule") }),
+    payload: z.object({
+      accountId: uuid,
+      reason: z.enum(["schedule", "manual"]).default("schedule"),
+    }),
     queue: { policy: "stately" as const, retryLimit: 5, retryDelay: 30, retryDelayMax: 900 },
   },
   /** Import the last N days of one account. */

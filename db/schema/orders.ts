@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  boolean,
   char,
   index,
   integer,
@@ -52,6 +53,15 @@ export const marketplaceOrders = pgTable(
     shipCountry: char("ship_country", { length: 2 }),
     /** Encrypted raw marketplace payload, kept for support and re-mapping. */
     rawEnc: text("raw_enc"),
+    /** Encrypted normalized order (connectors/types.ts MarketplaceOrder) the pipeline works from. */
+    snapshotEnc: text("snapshot_enc"),
+    fulfilledByMarketplace: boolean("fulfilled_by_marketplace").notNull().default(false),
+    cancellationRequested: boolean("cancellation_requested").notNull().default(false),
+    /** Each pre-check's last result, for the order detail page. */
+    checkResults: jsonb("check_results")
+      .$type<{ name: string; result: string; reasons?: ReasonCode[] }[]>()
+      .notNull()
+      .default([]),
     holdReasons: jsonb("hold_reasons").$type<ReasonCode[]>().notNull().default([]),
     marketplaceCreatedAt: timestamp("marketplace_created_at", { withTimezone: true }).notNull(),
     marketplaceUpdatedAt: timestamp("marketplace_updated_at", { withTimezone: true }).notNull(),

@@ -1,0 +1,106 @@
+import { createAmazonConnector } from "../../connectors/amazon/client";
+import { createBigCommerceConnector } from "../../connectors/bigcommerce/client";
+import { createEbayConnector } from "../../connectors/ebay/client";
+import type { RateLimitRegistry } from "../../connectors/rate-limit/registry";
+import { createShopifyConnector } from "../../connectors/shopify/client";
+import type { MarketplaceConnector, StoreConnector } from "../../connectors/types";
+import { decryptCredentials, saveRefreshedTokens } from "../../db/accounts";
+import type { Database } from "../../db/client";
+import type { KeyRing } from "../../db/encryption";
+import type { MarketplaceAccountRow, StoreRow } from "../../db/schema";
+import { decryptStoreToken } from "../../db/stores";
+
+/** The app-level credentials each platform issues to Marketsync itself. */
+export interface PlatformApps {
+  amazon?: { clientId: string; clientSecret: string } | undefined;
+  ebay?: { appId: string; certId: string } | undefined;
+  shopify?: { apiKey: string; apiSecret: string } | undefined;
+}
+
+export interface ConnectorLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface ConnectorDeps {
+  db: Database;
+  keyring: KeyRing;
+  queues: RateLimitRegistry;
+  /** Upstream overrides (simulators, sandboxes); undefined = the real APIs. */
+  endpoints: {
+    amazon?: string | undefined;
+    ebay?: string | undefined;
+    shopify?: string | undefined;
+    bigcommerce?: string | undefined;
+  };
+  apps: PlatformApps;
+  logger: ConnectorLogger;
+}
+
+export class MissingAppCredentials extends Error {
+  override name = "MissingAppCredentials";
+}
+
+/** The connector of a marketplace account, with refreshed tokens persisted (encrypted). */
+export function marketplaceConnectorFor(
+  deps: ConnectorDeps,
+  account: MarketplaceAccountRow,
+): MarketplaceConnector {
+  const credentials = decryptCredentials(deps.keyring, account);
+  const tokens = {
+    refreshToken: credentials.refreshToken,
+    accessToken: credentials.accessToken,
+    expiresAt: credentials.expiresAt ? new Date(credentials.expiresAt) : undefined,
+  };
+  const onTokenRefresh = (next: Parameters<typeof saveRefreshedTokens>[2]) =>
+    saveRefreshedTokens(deps, account, next);
+  const common = { queues: deps.queues, accountKey: account.id, logger: deps.logger };
+  if (account.platform === "amazon") {
+    if (!deps.apps.amazon) throw new MissingAppCredentials("AMAZON_LWA_CLIENT_ID / _SECRET");
+    return createAmazonConnector({
+      ...common,
+      region: account.region as "na" | "eu" | "fe",
+      marketplaceIds: account.marketplaceIds,
+      clientId: deps.apps.amazon.clientId,
+      clientSecret: deps.apps.amazon.clientSecret,
+      tokens,
+      onTokenRefresh,
+      endpoint: deps.endpoints.amazon,
+    });
+  }
+  if (!deps.apps.ebay) throw new MissingAppCredentials("EBAY_APP_ID / EBAY_CERT_ID");
+  return createEbayConnector({
+    ...common,
+    credentials: deps.apps.ebay,
+    tokens: { ...tokens, accessToken: tokens.accessToken ?? "" },
+    onTokenRefresh,
+    endpoint: deps.endpoints.ebay,
+  });
+}
+
+/** The connector of an installed store. */
+export function storeConnectorFor(deps: ConnectorDeps, store: StoreRow): StoreConnector {
+  const accessToken = decryptStoreToken(deps.keyring, store);
+  if (!accessToken) throw new Error(`store ${store.id} has no access token`);
+  const common = { queues: deps.queues, accountKey: store.id, logger: deps.logger };
+  if (store.platform === "shopify") {
+    if (!deps.apps.shopify) throw new MissingAppCredentials("SHOPIFY_API_KEY / _SECRET");
+    return createShopifyConnector({
+      ...common,
+      shop: store.externalId,
+      accessToken,
+      apiKey: deps.apps.shopify.apiKey,
+      apiSecret: deps.apps.shopify.apiSecret,
+      endpoint: deps.endpoints.shopify,
+    });
+  }
+  return createBigCommerceConnector({
+    ...common,
+    storeHash: store.externalId,
+    accessToken,
+    currency: store.currency ?? undefined,
+    endpoint: deps.endpoints.bigcommerce,
+  });
+}
