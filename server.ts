@@ -5,8 +5,7 @@ import { createRequestHandler } from "@remix-run/express";
 import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
 import express from "express";
 import { ConfigError, getConfig } from "./app/config.server";
-import { ensureDemoStore } from "./app/demo.server";
-import { getServices, prepareDatabase } from "./app/services.server";
+import { getServices, prepareDatabase, startJobs, stopJobs } from "./app/services.server";
 
 try {
   getConfig();
@@ -21,7 +20,12 @@ try {
 const services = getServices();
 const { config, logger } = services;
 await prepareDatabase(services);
-if (config.demo) await ensureDemoStore(services);
+// The demo's simulators live with the tests; production never loads them.
+const demo = config.demo
+  ? await (await import("./test/simulators/demo")).startDemo(services)
+  : undefined;
+await startJobs(services, { work: config.worker === "in-process" });
+demo?.startOrderFlow();
 
 const BUILD_PATH = new URL("./build/index.js", import.meta.url).href;
 const build = (await import(BUILD_PATH)) as ServerBuild;
@@ -50,6 +54,8 @@ async function shutdown(signal: string) {
   stopping = true;
   logger.info({ signal }, "shutting down");
   server.close();
+  await stopJobs(services);
+  await demo?.stop();
   await services.database.close();
   process.exit(0);
 }

@@ -38,6 +38,11 @@ const envSchema = z.object({
   SHOPIFY_APP_URL: optionalString.pipe(z.url().optional()),
   SCOPES: optionalString,
   SHOP_CUSTOM_DOMAIN: optionalString,
+  AMAZON_LWA_CLIENT_ID: optionalString,
+  AMAZON_LWA_CLIENT_SECRET: optionalString,
+  EBAY_APP_ID: optionalString,
+  EBAY_CERT_ID: optionalString,
+  MARKETSYNC_WORKER: z.enum(["in-process", "off"]).default("in-process"),
   AMAZON_ENDPOINT: optionalUrl,
   EBAY_ENDPOINT: optionalUrl,
   SHOPIFY_ENDPOINT: optionalUrl,
@@ -85,6 +90,13 @@ export interface AppConfig {
     shopify: string | undefined;
     bigcommerce: string | undefined;
   };
+  /** Marketsync's own app credentials on the marketplaces (per-seller grants are in the database). */
+  apps: {
+    amazon: { clientId: string; clientSecret: string } | undefined;
+    ebay: { appId: string; certId: string } | undefined;
+  };
+  /** `in-process`: the web process also works jobs; `off`: only `npm run worker` processes do. */
+  worker: "in-process" | "off";
 }
 
 export class ConfigError extends Error {
@@ -147,6 +159,17 @@ export function parseConfig(
     dataDir: e.MARKETSYNC_DATA_DIR,
     encryptionKey: e.MARKETSYNC_ENCRYPTION_KEY,
     shopify: demo ? undefined : shopify,
+    apps: {
+      amazon:
+        e.AMAZON_LWA_CLIENT_ID && e.AMAZON_LWA_CLIENT_SECRET
+          ? { clientId: e.AMAZON_LWA_CLIENT_ID, clientSecret: e.AMAZON_LWA_CLIENT_SECRET }
+          : undefined,
+      ebay:
+        e.EBAY_APP_ID && e.EBAY_CERT_ID
+          ? { appId: e.EBAY_APP_ID, certId: e.EBAY_CERT_ID }
+          : undefined,
+    },
+    worker: e.MARKETSYNC_WORKER,
     endpoints: {
       amazon: e.AMAZON_ENDPOINT,
       ebay: e.EBAY_ENDPOINT,

@@ -3,6 +3,10 @@ import { join } from "node:path";
 import { type Database, type DatabaseHandle, openDatabase } from "../db/client";
 import { type KeyRing, generateKeySpec, parseKeyRing } from "../db/encryption";
 import { migrate } from "../db/migrate";
+import { RateLimitRegistry } from "../connectors/rate-limit/registry";
+import { startJobQueue, type JobQueue } from "../jobs/boss";
+import type { PlatformApps } from "../jobs/import/connectors";
+import { startWorker, type Worker } from "../jobs/worker";
 import { type AppConfig, getConfig } from "./config.server";
 import { createLogger, type Logger } from "./logger.server";
 
@@ -13,6 +17,14 @@ export interface Services {
   database: DatabaseHandle;
   db: Database;
   keyring: KeyRing;
+  /** One rate-limited queue per (platform, account, operation group), shared by the process. */
+  queues: RateLimitRegistry;
+  /** Upstream overrides: from configuration, or the demo's simulators. */
+  endpoints: AppConfig["endpoints"];
+  apps: PlatformApps;
+  /** Set once `startJobs` ran. */
+  jobs?: JobQueue;
+  worker?: Worker;
 }
 
 const SERVICES = Symbol.for("marketsync.services");
@@ -38,6 +50,15 @@ export function getServices(): Services {
       database,
       db: database.db,
       keyring: parseKeyRing(config.encryptionKey ?? demoKeySpec(config)),
+      queues: new RateLimitRegistry(),
+      endpoints: { ...config.endpoints },
+      apps: {
+        amazon: config.apps.amazon,
+        ebay: config.apps.ebay,
+        shopify: config.shopify
+          ? { apiKey: config.shopify.apiKey, apiSecret: config.shopify.apiSecret }
+          : undefined,
+      },
     };
   }
   return g[SERVICES];
@@ -64,4 +85,22 @@ export async function prepareDatabase(services: Services): Promise<void> {
     { applied: result.applied, total: result.total, database: services.database.kind },
     "database ready",
   );
+}
+
+/**
+ * Starts the durable job queue on the app's database and, unless `work` is false, a worker that
+ * processes it in this process (`npm run worker` runs only this part, for scale-out).
+ */
+export async function startJobs(services: Services, options: { work: boolean }): Promise<void> {
+  const jobs = await startJobQueue(services.database, {
+    onError: (error) => services.logger.error({ err: error }, "job queue error"),
+  });
+  services.jobs = jobs;
+  if (options.work) services.worker = await startWorker({ ...services, jobs });
+  services.logger.info({ work: options.work }, "job queue started");
+}
+
+export async function stopJobs(services: Services): Promise<void> {
+  await services.worker?.stop();
+  await services.jobs?.stop();
 }

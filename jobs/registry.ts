@@ -7,6 +7,11 @@ import { z } from "zod";
 const uuid = z.uuid();
 
 export const JOBS = {
+  /** Every minute: enqueue a poll for each active account whose interval has elapsed. */
+  "import.tick": {
+    payload: z.object({}),
+    queue: { policy: "exclusive" as const, retryLimit: 0, retryDelay: 0, retryDelayMax: 0 },
+  },
   /** Poll one account for orders changed since its cursor. One per account at a time. */
   "import.poll": {
     payload: z.object({

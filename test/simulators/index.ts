@@ -19,7 +19,11 @@ export interface SimulatorsOptions {
   scale?: number;
   /** First port; the others follow (amazon, ebay, shopify, bigcommerce). 0 = any free ports. */
   basePort?: number;
+  /** The Shopify app's key and secret (the simulator signs webhooks with the secret). */
+  shopifyApp?: { apiKey: string; apiSecret: string };
 }
+
+export const SIM_SHOPIFY_APP = { apiKey: "sim-api-key", apiSecret: "sim-api-secret" };
 
 export async function startSimulators(options: SimulatorsOptions = {}): Promise<Simulators> {
   const scale = options.scale ?? 1;
@@ -27,7 +31,7 @@ export async function startSimulators(options: SimulatorsOptions = {}): Promise<
   const [amazon, ebay, shopify, bigcommerce] = await Promise.all([
     startAmazonSimulator({ scale, port: port(0) }),
     startEbaySimulator({ scale, port: port(1) }),
-    startShopifySimulator({ scale, port: port(2) }),
+    startShopifySimulator({ scale, port: port(2), ...(options.shopifyApp ?? SIM_SHOPIFY_APP) }),
     startBigCommerceSimulator({ scale, port: port(3) }),
   ]);
   return {

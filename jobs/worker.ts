@@ -1,0 +1,73 @@
+import { isConnectorError } from "../connectors/errors";
+import type { JobQueue } from "./boss";
+import { cancelImportedOrder } from "./import/cancel-order";
+import { pollAccount, type ImportDeps } from "./import/poll-account";
+import { processOrder } from "./import/process-order";
+import { enqueueDuePolls } from "./import/schedule";
+import { JOBS, type JobData, type JobName } from "./registry";
+
+export interface Worker {
+  stop(): Promise<void>;
+}
+
+type Handler<N extends JobName> = (data: JobData<N>) => Promise<unknown>;
+
+/**
+ * Registers a handler for every job. Jobs of one account run one at a time across all worker
+ * processes (pg-boss group concurrency on the account id). A handler that throws is retried with
+ * exponential backoff and jitter up to the queue's limit, then dead-lettered; permanent vendor
+ * rejections never reach here as throws — the use cases turn them into held orders.
+ */
+export async function startWorker(
+  deps: ImportDeps,
+  options: { pollingIntervalSeconds?: number; concurrency?: number } = {},
+): Promise<Worker> {
+  const jobs: JobQueue = deps.jobs;
+  const polling = { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5 };
+  const handlers: { [N in JobName]: Handler<N> } = {
+    "import.tick": () => enqueueDuePolls(deps),
+    "import.poll": (data) => pollAccount(deps, { accountId: data.accountId }),
+    "import.backfill": (data) =>
+      pollAccount(deps, {
+        accountId: data.accountId,
+        since: new Date((deps.now?.() ?? new Date()).getTime() - data.days * 86_400_000),
+      }),
+    "order.process": (data) => processOrder(deps, { orderId: data.orderId }),
+    "order.cancel": (data) => cancelImportedOrder(deps, { orderId: data.orderId }),
+  };
+  for (const name of Object.keys(JOBS) as JobName[]) {
+    const handler = handlers[name] as Handler<JobName>;
+    await jobs.boss.work(
+      name,
+      {
+        ...polling,
+        localConcurrency: name === "order.process" ? (options.concurrency ?? 4) : 1,
+        groupConcurrency: 1,
+      },
+      async ([job]) => {
+        if (!job) return;
+        const data = JOBS[name].payload.parse(job.data);
+        try {
+          return await handler(data as JobData<JobName>);
+        } catch (error) {
+          deps.logger.warn(
+            {
+              job: name,
+              jobId: job.id,
+              retry: job.retryCount,
+              ...(isConnectorError(error) ? error.toLog() : { err: error }),
+            },
+            "job failed; pg-boss will retry it with backoff",
+          );
+          throw error;
+        }
+      },
+    );
+  }
+  await jobs.boss.schedule("import.tick", "* * * * *", {});
+  return {
+    stop: async () => {
+      for (const name of Object.keys(JOBS)) await jobs.boss.offWork(name);
+    },
+  };
+}
