@@ -5,7 +5,7 @@ import { createRequestHandler } from "@remix-run/express";
 import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
 import express from "express";
 import { ConfigError, getConfig } from "./app/config.server";
-import { getServices, prepareDatabase, startJobs, stopJobs } from "./app/services.server";
+import { initServices, prepareDatabase, startJobs, stopJobs } from "./app/services.server";
 
 try {
   getConfig();
@@ -17,7 +17,7 @@ try {
   throw error;
 }
 
-const services = getServices();
+const services = await initServices();
 const { config, logger } = services;
 await prepareDatabase(services);
 // The demo's simulators live with the tests; production never loads them.

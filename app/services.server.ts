@@ -31,15 +31,22 @@ const SERVICES = Symbol.for("marketsync.services");
 type Cache = { [SERVICES]?: Services };
 
 /**
- * The process's services, created on first use. Kept on globalThis because server.ts and the Remix
+ * The process's services, created at start-up. Kept on globalThis because server.ts and the Remix
  * server bundle each include this module; two PGlite instances on one data directory would corrupt it.
  */
 export function getServices(): Services {
+  const services = (globalThis as Cache)[SERVICES];
+  if (!services) throw new Error("services not initialised: call initServices() at start-up");
+  return services;
+}
+
+/** Creates the process's services once (server.ts and worker-cli.ts call it before anything). */
+export async function initServices(): Promise<Services> {
   const g = globalThis as Cache;
   if (!g[SERVICES]) {
     const config = getConfig();
     const logger = createLogger(config);
-    const database = openDatabase({
+    const database = await openDatabase({
       url: config.databaseUrl,
       dataDir: join(config.dataDir, "pglite"),
       onNotice: (message) => logger.debug({ message }, "postgres notice"),

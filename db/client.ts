@@ -1,8 +1,7 @@
 import { mkdirSync } from "node:fs";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import * as schema from "./schema";
@@ -31,7 +30,11 @@ export interface DatabaseOptions {
   onNotice?: (message: string) => void;
 }
 
-export function openDatabase(options: DatabaseOptions): DatabaseHandle {
+/**
+ * Opens the database. PGlite is imported only when it is used: loading its WebAssembly costs
+ * about 190 MB of memory, which a process on Postgres should not carry.
+ */
+export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   if (options.url) {
     const client = postgres(options.url, {
       max: options.maxConnections ?? 10,
@@ -48,6 +51,10 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
     };
   }
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const [{ PGlite }, { drizzle: drizzlePglite }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("drizzle-orm/pglite"),
+  ]);
   const client = new PGlite(options.dataDir);
   return {
     db: drizzlePglite(client, { schema }) as unknown as Database,

@@ -6,7 +6,7 @@ import { migrate } from "./migrate";
 
 const config = getConfig();
 const logger = createLogger(config);
-const handle = openDatabase({ url: config.databaseUrl, dataDir: `${config.dataDir}/pglite` });
+const handle = await openDatabase({ url: config.databaseUrl, dataDir: `${config.dataDir}/pglite` });
 try {
   const result = await migrate(handle.db);
   logger.info(result, "migrations applied");

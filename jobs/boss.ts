@@ -58,11 +58,13 @@ export async function startJobQueue(
   return {
     boss,
     async send(tx, name, payload, sendOptions = {}) {
-      const data = JOBS[name].payload.parse(payload) as { accountId?: string };
+      const data = JOBS[name].payload.parse(payload) as { accountId?: string; orderId?: string };
+      const singletonKey =
+        sendOptions.singletonKey ?? (name === "order.process" ? data.orderId : undefined);
       return boss.send(name, data, {
         db: fromDrizzle(tx as never, sql as never),
         ...(data.accountId ? { group: accountGroup(data.accountId) } : {}),
-        ...(sendOptions.singletonKey ? { singletonKey: sendOptions.singletonKey } : {}),
+        ...(singletonKey ? { singletonKey } : {}),
         ...(sendOptions.startAfterSeconds ? { startAfter: sendOptions.startAfterSeconds } : {}),
       });
     },

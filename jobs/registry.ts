@@ -28,7 +28,9 @@ export const JOBS = {
   /** Run the pre-checks on one marketplace order and create it in the store when they pass. */
   "order.process": {
     payload: z.object({ orderId: uuid, accountId: uuid }),
-    queue: { policy: "standard" as const, retryLimit: 8, retryDelay: 5, retryDelayMax: 900 },
+    // One active job per order (singleton on the order id): orders of one account may run side by
+    // side — the account's rate-limited queues pace the vendor calls — but never one order twice.
+    queue: { policy: "singleton" as const, retryLimit: 8, retryDelay: 5, retryDelayMax: 900 },
   },
   /** Cancel the store order of a marketplace order cancelled before it shipped. */
   "order.cancel": {
@@ -44,7 +46,7 @@ export type JobData<N extends JobName> = z.output<(typeof JOBS)[N]["payload"]>;
 /** Where jobs that ran out of retries go, to be shown in the admin and retried by hand. */
 export const DEAD_LETTER_QUEUE = "dead-letter";
 
-/** Jobs of one marketplace account run one at a time across every worker process. */
+/** Polls and cancellations of one account run one at a time across every worker process. */
 export function accountGroup(accountId: string) {
   return { id: accountId };
 }

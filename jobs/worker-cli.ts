@@ -2,7 +2,7 @@
 // may run against one Postgres: pg-boss hands each job to one of them, and an account's jobs run
 // one at a time across all of them.
 import { ConfigError, getConfig } from "../app/config.server";
-import { getServices, prepareDatabase, startJobs, stopJobs } from "../app/services.server";
+import { initServices, prepareDatabase, startJobs, stopJobs } from "../app/services.server";
 
 try {
   getConfig();
@@ -14,7 +14,7 @@ try {
   throw error;
 }
 
-const services = getServices();
+const services = await initServices();
 await prepareDatabase(services);
 await startJobs(services, { work: true });
 services.logger.info({ database: services.database.kind }, "marketsync worker running");

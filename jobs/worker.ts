@@ -35,35 +35,59 @@ export async function startWorker(
     "order.process": (data) => processOrder(deps, { orderId: data.orderId }),
     "order.cancel": (data) => cancelImportedOrder(deps, { orderId: data.orderId }),
   };
+  const run = async (name: JobName, job: { id: string; data: unknown; retryCount: number }) => {
+    const data = JOBS[name].payload.parse(job.data);
+    try {
+      return await (handlers[name] as Handler<JobName>)(data as JobData<JobName>);
+    } catch (error) {
+      deps.logger.warn(
+        {
+          job: name,
+          jobId: job.id,
+          retry: job.retryCount,
+          ...(isConnectorError(error) ? error.toLog() : { err: error }),
+        },
+        "job failed; pg-boss will retry it with backoff",
+      );
+      throw error;
+    }
+  };
+
   for (const name of Object.keys(JOBS) as JobName[]) {
-    const handler = handlers[name] as Handler<JobName>;
+    if (name === "order.process") continue;
+    // One job of an account at a time, across every worker process (pg-boss group concurrency).
     await jobs.boss.work(
       name,
-      {
-        ...polling,
-        localConcurrency: name === "order.process" ? (options.concurrency ?? 4) : 1,
-        groupConcurrency: 1,
-      },
-      async ([job]) => {
-        if (!job) return;
-        const data = JOBS[name].payload.parse(job.data);
-        try {
-          return await handler(data as JobData<JobName>);
-        } catch (error) {
-          deps.logger.warn(
-            {
-              job: name,
-              jobId: job.id,
-              retry: job.retryCount,
-              ...(isConnectorError(error) ? error.toLog() : { err: error }),
-            },
-            "job failed; pg-boss will retry it with backoff",
-          );
-          throw error;
-        }
-      },
+      { ...polling, localConcurrency: 1, groupConcurrency: 1 },
+      async ([job]) => (job ? run(name, job) : undefined),
     );
   }
+  // Orders come in backlogs: fetched in batches and run side by side, each settled on its own
+  // (a failed order is retried alone). pg-boss fetches again at once while batches come back full.
+  await jobs.boss.work(
+    "order.process",
+    {
+      ...polling,
+      batchSize: options.concurrency ?? 8,
+      burstWhenBatchFull: true,
+      perJobResults: true,
+      localConcurrency: 1,
+    },
+    async (batch) =>
+      Promise.all(
+        batch.map(async (job) => {
+          try {
+            return {
+              id: job.id,
+              status: "completed" as const,
+              output: await run("order.process", job),
+            };
+          } catch {
+            return { id: job.id, status: "failed" as const };
+          }
+        }),
+      ),
+  );
   await jobs.boss.schedule("import.tick", "* * * * *", {});
   return {
     stop: async () => {

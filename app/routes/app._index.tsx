@@ -68,7 +68,7 @@ export default function Dashboard() {
                     {t(`state.${state as keyof typeof stats.ordersByState}`)}
                   </Badge>
                   <Text as="span" numeric>
-                    {number.format(n)}
+                    <span data-testid={`state-count-${state}`}>{number.format(n)}</span>
                   </Text>
                 </InlineStack>
               ))}
@@ -110,7 +110,12 @@ export default function Dashboard() {
                   </BlockStack>
                 ) : (
                   stats.accounts.map((account) => (
-                    <InlineStack key={account.id} align="space-between" gap="200">
+                    <InlineStack
+                      key={account.id}
+                      align="space-between"
+                      blockAlign="center"
+                      gap="200"
+                    >
                       <BlockStack gap="100">
                         <Text as="span" fontWeight="semibold">
                           {account.displayName} · {t(`marketplace.${account.platform}`)}

@@ -24,6 +24,8 @@ export interface OperationQueueOptions {
 
 export interface QueueStats {
   completed: number;
+  /** Vendor units spent by completed and failed calls (requests, or Shopify cost points). */
+  consumed: number;
   rateLimited: number;
   retried: number;
 }
@@ -55,7 +57,7 @@ export class OperationQueue {
   private readonly reserve: number;
   /** Cost of the calls sent and not yet answered: the vendor's figures do not include them yet. */
   private inFlightCost = 0;
-  readonly stats: QueueStats = { completed: 0, rateLimited: 0, retried: 0 };
+  readonly stats: QueueStats = { completed: 0, consumed: 0, rateLimited: 0, retried: 0 };
 
   constructor(
     readonly key: string,
@@ -92,6 +94,7 @@ export class OperationQueue {
         const result = await this.queue.add(async () => {
           await this.bucket.take(cost);
           this.inFlightCost += cost;
+          this.stats.consumed += cost;
           try {
             return await task();
           } finally {

@@ -39,12 +39,52 @@ export interface ConnectorDeps {
   logger: ConnectorLogger;
 }
 
+/**
+ * Connectors are cached per account/store and grant: building one sets up its client library
+ * (Shopify's alone is several milliseconds and a lot of garbage), and a job runs per order. A new
+ * grant (refresh, reinstall) is a new key, so a stale connector is never reused.
+ */
+const CACHE_LIMIT = 500;
+/** One cache per set of dependencies (keyed by its rate-limit registry, which connectors share). */
+const caches = new WeakMap<RateLimitRegistry, Map<string, MarketplaceConnector | StoreConnector>>();
+
+function cached<T extends MarketplaceConnector | StoreConnector>(
+  deps: ConnectorDeps,
+  key: string,
+  build: () => T,
+): T {
+  let cache = caches.get(deps.queues);
+  if (!cache) {
+    cache = new Map();
+    caches.set(deps.queues, cache);
+  }
+  const hit = cache.get(key) as T | undefined;
+  if (hit) {
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
+  const built = build();
+  cache.set(key, built);
+  if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+  return built;
+}
+
 export class MissingAppCredentials extends Error {
   override name = "MissingAppCredentials";
 }
 
 /** The connector of a marketplace account, with refreshed tokens persisted (encrypted). */
 export function marketplaceConnectorFor(
+  deps: ConnectorDeps,
+  account: MarketplaceAccountRow,
+): MarketplaceConnector {
+  return cached(deps, `${account.id}:${account.credentialsEnc}:${endpointKey(deps)}`, () =>
+    buildMarketplaceConnector(deps, account),
+  );
+}
+
+function buildMarketplaceConnector(
   deps: ConnectorDeps,
   account: MarketplaceAccountRow,
 ): MarketplaceConnector {
@@ -82,6 +122,17 @@ export function marketplaceConnectorFor(
 
 /** The connector of an installed store. */
 export function storeConnectorFor(deps: ConnectorDeps, store: StoreRow): StoreConnector {
+  return cached(deps, `${store.id}:${store.accessTokenEnc}:${endpointKey(deps)}`, () =>
+    buildStoreConnector(deps, store),
+  );
+}
+
+function endpointKey(deps: ConnectorDeps): string {
+  const e = deps.endpoints;
+  return `${e.amazon ?? ""}|${e.ebay ?? ""}|${e.shopify ?? ""}|${e.bigcommerce ?? ""}`;
+}
+
+function buildStoreConnector(deps: ConnectorDeps, store: StoreRow): StoreConnector {
   const accessToken = decryptStoreToken(deps.keyring, store);
   if (!accessToken) throw new Error(`store ${store.id} has no access token`);
   const common = { queues: deps.queues, accountKey: store.id, logger: deps.logger };

@@ -29,12 +29,12 @@ export async function createTestDatabase(
 ): Promise<TestDatabase> {
   const migrated = options.migrated ?? true;
   if (inject("databaseMode") === "pglite") {
-    const handle = openDatabase({});
+    const handle = await openDatabase({});
     if (migrated) await migrate(handle.db);
     return { ...handle, url: undefined, drop: () => handle.close() };
   }
   const { url, dropDatabase } = await createPostgresDatabase();
-  const handle = openDatabase({ url, maxConnections: 5 });
+  const handle = await openDatabase({ url, maxConnections: 5 });
   if (migrated) await migrate(handle.db);
   return {
     ...handle,

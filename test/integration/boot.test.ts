@@ -79,7 +79,7 @@ describe("booting the app", () => {
         const total = Number(counts[0]![2]);
         expect(counts.map((c) => Number(c[1])).sort()).toEqual([0, total]);
 
-        const check = openDatabase({ url, maxConnections: 1 });
+        const check = await openDatabase({ url, maxConnections: 1 });
         const journal = rowsOf<{ n: string | number }>(
           await check.db.execute(sql`select count(*) as n from drizzle.__drizzle_migrations`),
         );

@@ -8,7 +8,9 @@ import { createPostgresDatabase, databaseMode } from "../helpers/database";
 describe.skipIf(databaseMode() !== "postgres")("migrations under concurrency (Postgres)", () => {
   it("GIVEN an empty Postgres WHEN four connections migrate at the same moment THEN each migration runs once and all succeed", async () => {
     const { url, dropDatabase } = await createPostgresDatabase();
-    const handles = Array.from({ length: 4 }, () => openDatabase({ url, maxConnections: 1 }));
+    const handles = await Promise.all(
+      Array.from({ length: 4 }, () => openDatabase({ url, maxConnections: 1 })),
+    );
     try {
       const results = await Promise.all(handles.map((h) => migrate(h.db)));
       const total = results[0]!.total;

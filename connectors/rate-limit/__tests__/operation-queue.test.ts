@@ -43,7 +43,7 @@ describe("rate-limited queues", () => {
     await vi.advanceTimersByTimeAsync(1_200);
     await expect(result).resolves.toBe("ok");
     expect(callTimes[1]! - callTimes[0]!).toBeGreaterThanOrEqual(1_100);
-    expect(queue.stats).toEqual({ completed: 1, rateLimited: 1, retried: 1 });
+    expect(queue.stats).toEqual({ completed: 1, consumed: 2, rateLimited: 1, retried: 1 });
   });
 
   it("GIVEN a 429 storm WHEN a call keeps being throttled THEN it gives up after the retry cap instead of looping", async () => {
