@@ -60,7 +60,8 @@ export async function startJobQueue(
     async send(tx, name, payload, sendOptions = {}) {
       const data = JOBS[name].payload.parse(payload) as { accountId?: string; orderId?: string };
       const singletonKey =
-        sendOptions.singletonKey ?? (name === "order.process" ? data.orderId : undefined);
+        sendOptions.singletonKey ??
+        (name === "order.process" || name === "order.cancel" ? data.orderId : data.accountId);
       return boss.send(name, data, {
         db: fromDrizzle(tx as never, sql as never),
         ...(data.accountId ? { group: accountGroup(data.accountId) } : {}),

@@ -12,17 +12,16 @@ export const JOBS = {
     payload: z.object({}),
     queue: { policy: "exclusive" as const, retryLimit: 0, retryDelay: 0, retryDelayMax: 0 },
   },
-  /** Poll one account for orders changed since its cursor. One per account at a time. */
+  /**
+   * Poll one account for orders changed since its cursor, or backfill its last `sinceDays` days.
+   * One per account at a time (stately singleton on the account: one queued, one active).
+   */
   "import.poll": {
     payload: z.object({
       accountId: uuid,
-      reason: z.enum(["schedule", "manual"]).default("schedule"),
+      reason: z.enum(["schedule", "manual", "backfill"]).default("schedule"),
+      sinceDays: z.number().int().min(1).max(90).optional(),
     }),
-    queue: { policy: "stately" as const, retryLimit: 5, retryDelay: 30, retryDelayMax: 900 },
-  },
-  /** Import the last N days of one account. */
-  "import.backfill": {
-    payload: z.object({ accountId: uuid, days: z.number().int().min(1).max(90) }),
     queue: { policy: "stately" as const, retryLimit: 5, retryDelay: 30, retryDelayMax: 900 },
   },
   /** Run the pre-checks on one marketplace order and create it in the store when they pass. */
@@ -30,12 +29,26 @@ export const JOBS = {
     payload: z.object({ orderId: uuid, accountId: uuid }),
     // One active job per order (singleton on the order id): orders of one account may run side by
     // side — the account's rate-limited queues pace the vendor calls — but never one order twice.
-    queue: { policy: "singleton" as const, retryLimit: 8, retryDelay: 5, retryDelayMax: 900 },
+    // A worker that dies holds its job until it expires: a few minutes, far above the calls'
+    // own timeouts, so a live job is never run twice.
+    queue: {
+      policy: "singleton" as const,
+      retryLimit: 8,
+      retryDelay: 5,
+      retryDelayMax: 900,
+      expireInSeconds: 180,
+    },
   },
   /** Cancel the store order of a marketplace order cancelled before it shipped. */
   "order.cancel": {
     payload: z.object({ orderId: uuid, accountId: uuid }),
-    queue: { policy: "standard" as const, retryLimit: 8, retryDelay: 5, retryDelayMax: 900 },
+    queue: {
+      policy: "singleton" as const,
+      retryLimit: 8,
+      retryDelay: 5,
+      retryDelayMax: 900,
+      expireInSeconds: 180,
+    },
   },
 } as const;
 
@@ -46,7 +59,7 @@ export type JobData<N extends JobName> = z.output<(typeof JOBS)[N]["payload"]>;
 /** Where jobs that ran out of retries go, to be shown in the admin and retried by hand. */
 export const DEAD_LETTER_QUEUE = "dead-letter";
 
-/** Polls and cancellations of one account run one at a time across every worker process. */
+/** pg-boss group of an account's jobs (polls are also singletons per account: see the queues). */
 export function accountGroup(accountId: string) {
   return { id: accountId };
 }

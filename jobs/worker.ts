@@ -26,11 +26,12 @@ export async function startWorker(
   const polling = { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5 };
   const handlers: { [N in JobName]: Handler<N> } = {
     "import.tick": () => enqueueDuePolls(deps),
-    "import.poll": (data) => pollAccount(deps, { accountId: data.accountId }),
-    "import.backfill": (data) =>
+    "import.poll": (data) =>
       pollAccount(deps, {
         accountId: data.accountId,
-        since: new Date((deps.now?.() ?? new Date()).getTime() - data.days * 86_400_000),
+        since: data.sinceDays
+          ? new Date((deps.now?.() ?? new Date()).getTime() - data.sinceDays * 86_400_000)
+          : undefined,
       }),
     "order.process": (data) => processOrder(deps, { orderId: data.orderId }),
     "order.cancel": (data) => cancelImportedOrder(deps, { orderId: data.orderId }),

@@ -20,6 +20,7 @@ import {
   type StoreRow,
   stores,
 } from "../../db/schema";
+import { cancelImportedOrder } from "./cancel-order";
 import { storeConnectorFor } from "./connectors";
 import type { ImportDeps } from "./poll-account";
 import { runPreChecks } from "./pre-checks";
@@ -27,7 +28,7 @@ import { resolveLineVariants, skusToLookUp } from "./sku-resolution";
 import { buildStoreOrderInput, StoreOrderInputError } from "./store-order";
 
 export type ProcessResult =
-  "imported" | "adopted" | "held" | "waiting" | "skipped" | "unchanged" | "reconnect";
+  "imported" | "cancelled" | "adopted" | "held" | "waiting" | "skipped" | "unchanged" | "reconnect";
 
 /** The reason a merchant's own "skip" leaves on an order, so re-polls leave it alone. */
 export const SKIPPED_BY_MERCHANT = "order.skipped_by_merchant";
@@ -48,6 +49,11 @@ export async function processOrder(
   const snapshot = await loadOrderSnapshot(deps.db, deps.keyring, input.orderId);
   if (!snapshot) return "unchanged";
   const { row, order } = snapshot;
+  // A cancellation that arrived while the order was being created is carried out now.
+  if (row.state === "imported" && order.status === "cancelled") {
+    const outcome = await cancelImportedOrder(deps, { orderId: row.id });
+    return outcome === "cancelled" ? "cancelled" : "unchanged";
+  }
   if (row.state === "imported" || row.state === "cancelled") return "unchanged";
   if (row.state === "skipped" && row.holdReasons.some((r) => r.code === SKIPPED_BY_MERCHANT)) {
     return "unchanged";

@@ -203,9 +203,11 @@ export class SimulatorServer {
     };
     const isAdmin = simReq.operation.startsWith("admin.");
 
+    let held: FaultSpec | undefined;
     if (!isAdmin) {
-      const fault = this.faults.take(simReq.operation);
-      if (fault) {
+      const fault = this.faults.take(simReq.operation, rawBody);
+      if (fault?.kind === "hold_response") held = fault;
+      else if (fault) {
         if (fault.kind === "reset") {
           req.socket.destroy();
           return;
@@ -257,7 +259,16 @@ export class SimulatorServer {
 
     try {
       const response = await match.route.handler(simReq);
-      this.respond(res, simReq, { ...response, headers: { ...extraHeaders, ...response.headers } });
+      const answer = { ...response, headers: { ...extraHeaders, ...response.headers } };
+      if (held) {
+        // The vendor has done the work; the client hears back late, or never.
+        if (held.delayMs === undefined) {
+          this.record(simReq, answer, answer.headers);
+          return;
+        }
+        await sleep(held.delayMs);
+      }
+      this.respond(res, simReq, answer);
     } catch (error) {
       this.respond(res, simReq, {
         status: 500,
@@ -271,6 +282,10 @@ export class SimulatorServer {
   private respond(res: ServerResponse, req: SimRequest, response: SimResponse): void {
     const written = write(res, response);
     if (req.operation.startsWith("admin.")) return;
+    this.record(req, response, written);
+  }
+
+  private record(req: SimRequest, response: SimResponse, written: Record<string, string>): void {
     this.exchanges.push({
       operation: req.operation,
       request: {
