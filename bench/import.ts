@@ -290,12 +290,29 @@ for (const accountId of accountIds) {
   );
 }
 const deadline = Date.now() + 30 * 60_000;
+let lastProgress = Date.now();
 for (;;) {
   const [done] = await database.db
     .select({ n: count() })
     .from(marketplaceOrders)
     .where(inArray(marketplaceOrders.state, ["imported", "held", "skipped", "failed"]));
   if ((done?.n ?? 0) >= TOTAL) break;
+  if (Date.now() - lastProgress > 5_000) {
+    lastProgress = Date.now();
+    const [stored] = await database.db.select({ n: count() }).from(marketplaceOrders);
+    const byStore = await database.db
+      .select({ store: marketplaceOrders.storeId, state: marketplaceOrders.state, n: count() })
+      .from(marketplaceOrders)
+      .groupBy(marketplaceOrders.storeId, marketplaceOrders.state);
+    const names = new Map([shopA, shopB, bcC, bcD].map((s) => [s.id, s.externalId.slice(0, 7)]));
+    const summary = byStore
+      .filter((r) => r.state === "imported")
+      .map((r) => `${names.get(r.store)}=${r.n}`)
+      .join(" ");
+    process.stdout.write(
+      `  ${((performance.now() - started) / 1000).toFixed(0)} s: ${stored?.n ?? 0} orders read, ${done?.n ?? 0} settled (${summary})\n`,
+    );
+  }
   if (Date.now() > deadline) throw new Error(`timed out with ${done?.n} of ${TOTAL} orders done`);
   await new Promise((r) => setTimeout(r, 250));
 }
@@ -352,6 +369,11 @@ for (const queue of queues.all()) {
   }
 }
 const limitsNote = Object.keys(PUBLISHED_LIMITS).join(", ");
+for (const queue of queues.all()) {
+  process.stdout.write(
+    `  queue ${queue.key}: ${queue.stats.completed} calls, ${queue.stats.consumed} units, ${queue.stats.rateLimited} throttled\n`,
+  );
+}
 clearInterval(rssTimer);
 const ratio = elapsedMs / boundMs;
 process.stdout.write(

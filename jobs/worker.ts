@@ -63,36 +63,106 @@ export async function startWorker(
       async ([job]) => (job ? run(name, job) : undefined),
     );
   }
-  // Orders come in backlogs: fetched in batches and run side by side, each settled on its own
-  // (a failed order is retried alone). pg-boss fetches again at once while batches come back full.
-  await jobs.boss.work(
-    "order.process",
-    {
-      ...polling,
-      batchSize: options.concurrency ?? 8,
-      burstWhenBatchFull: true,
-      perJobResults: true,
-      localConcurrency: 1,
-    },
-    async (batch) =>
-      Promise.all(
-        batch.map(async (job) => {
-          try {
-            return {
-              id: job.id,
-              status: "completed" as const,
-              output: await run("order.process", job),
-            };
-          } catch {
-            return { id: job.id, status: "failed" as const };
-          }
-        }),
-      ),
+  const orders = startJobPool(jobs, "order.process", options.concurrency ?? 32, 4, (job) =>
+    run("order.process", job),
   );
   await jobs.boss.schedule("import.tick", "* * * * *", {});
   return {
     stop: async () => {
-      for (const name of Object.keys(JOBS)) await jobs.boss.offWork(name);
+      await orders.stop();
+      for (const name of Object.keys(JOBS)) {
+        if (name !== "order.process") await jobs.boss.offWork(name);
+      }
+    },
+  };
+}
+
+/**
+ * Orders come in backlogs, and each waits on its own store's and marketplace's rate limits: a
+ * fixed batch would hold every order fetched with the slowest one. This pool keeps up to
+ * `concurrency` jobs in flight and fetches again as soon as any settles; each job is completed or
+ * failed on its own (pg-boss then retries it with backoff, or dead-letters it).
+ */
+function startJobPool(
+  jobs: JobQueue,
+  name: JobName,
+  concurrency: number,
+  perAccount: number,
+  handle: (job: { id: string; data: unknown; retryCount: number }) => Promise<unknown>,
+): { stop(): Promise<void> } {
+  let running = true;
+  let inFlight = 0;
+  const perGroup = new Map<string, number>();
+  let wake: (() => void) | undefined;
+  const idle = new Set<Promise<unknown>>();
+  const nap = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  const loop = (async () => {
+    while (running) {
+      if (inFlight >= concurrency) {
+        await nap(1_000);
+        continue;
+      }
+      let fetched: Awaited<ReturnType<typeof jobs.boss.fetch>> = [];
+      try {
+        // At most a few jobs per account at once (pg-boss groups are accounts): otherwise the
+        // oldest account's backlog fills every slot, all waiting on that one store's rate limit,
+        // while other stores sit idle behind it.
+        // (pg-boss's own groupConcurrency filters after picking the oldest jobs, so a backlog of one
+        // account starves the rest: saturated accounts are excluded from the query instead.)
+        const saturated = [...perGroup].filter(([, n]) => n >= perAccount).map(([group]) => group);
+        fetched = await jobs.boss.fetch(name, {
+          batchSize: concurrency - inFlight,
+          ...(saturated.length > 0 ? { ignoreGroups: saturated } : {}),
+        });
+      } catch {
+        await nap(1_000); // the database is away: try again shortly
+        continue;
+      }
+      if (fetched.length === 0) {
+        await nap(500);
+        continue;
+      }
+      for (const job of fetched) {
+        inFlight += 1;
+        const group = (job.data as { accountId?: string }).accountId ?? "";
+        perGroup.set(group, (perGroup.get(group) ?? 0) + 1);
+        const attempt = { id: job.id, retryCount: job.retryCount };
+        const settled = handle(job)
+          .then(
+            (output) => jobs.boss.complete(name, attempt, { result: output ?? null }),
+            (error: unknown) =>
+              jobs.boss.fail(name, attempt, {
+                message: (error as Error)?.message ?? String(error),
+              }),
+          )
+          .catch(() => undefined)
+          .finally(() => {
+            inFlight -= 1;
+            const left = (perGroup.get(group) ?? 1) - 1;
+            if (left > 0) perGroup.set(group, left);
+            else perGroup.delete(group);
+            idle.delete(settled);
+            wake?.();
+          });
+        idle.add(settled);
+      }
+    }
+  })();
+
+  return {
+    stop: async () => {
+      running = false;
+      wake?.();
+      await loop;
+      await Promise.all(idle);
     },
   };
 }

@@ -56,7 +56,7 @@ export const PUBLISHED_LIMITS = {
     graphql: {
       rate: 100,
       burst: 2000,
-      concurrency: 4,
+      concurrency: 16,
       source: "Shopify Admin GraphQL API rate limits: 100 points/s restore, 2000-point bucket",
     },
   },
@@ -64,7 +64,7 @@ export const PUBLISHED_LIMITS = {
     api: {
       rate: 150 / 30,
       burst: 150,
-      concurrency: 4,
+      concurrency: 16,
       source: "BigCommerce API rate limits: 150 requests per 30 s (Standard/Plus plans)",
     },
   },

@@ -155,9 +155,13 @@ export function buildStoreOrderInput(args: BuildStoreOrderInputArgs): CreateStor
   const label = MARKETPLACE_LABEL[order.marketplace];
 
   // Currency: always the marketplace's, never converted; refused when the store does not sell in
-  // it, unless the merchant allowed orders in the marketplace's currency.
+  // it, unless the merchant allowed orders in the marketplace's currency — which only Shopify can
+  // record (orderCreate takes any currency); BigCommerce's v2 orders have no currency field and
+  // would silently book the amounts in the store's own currency.
   const storeCurrencies = store.currencies.map((c) => c.toUpperCase());
-  if (settings.currencyPolicy === "store_currencies_only" && !storeCurrencies.includes(currency)) {
+  const foreignAllowed =
+    settings.currencyPolicy === "marketplace_currency" && store.platform === "shopify";
+  if (!foreignAllowed && !storeCurrencies.includes(currency)) {
     throw new StoreOrderInputError(
       {
         code: "currency.unsupported",

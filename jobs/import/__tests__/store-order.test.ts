@@ -378,6 +378,14 @@ describe("buildStoreOrderInput", () => {
     expect(input.total).toEqual(money("97.20", "EUR"));
   });
 
+  it("GIVEN a EUR order for a USD-only BigCommerce store WHEN the account allows the marketplace currency THEN it is still refused, since BigCommerce cannot record it", () => {
+    const usdBigCommerce: StoreContext = { platform: "bigcommerce", currencies: ["USD"] };
+    const error = caught(() =>
+      build(frOrder(), { currencyPolicy: "marketplace_currency" }, usdBigCommerce),
+    );
+    expect((error as StoreOrderInputError).reason.code).toBe("currency.unsupported");
+  });
+
   it("GIVEN a line without a store variant WHEN building THEN it is refused with the line", () => {
     const order = usOrder();
     const error = caught(() =>
