@@ -56,10 +56,10 @@ export async function startWorker(
 
   for (const name of Object.keys(JOBS) as JobName[]) {
     if (name === "order.process") continue;
-    // One job of an account at a time, across every worker process (pg-boss group concurrency).
+    // Accounts side by side; one job per account at a time (the queues' singleton keys).
     await jobs.boss.work(
       name,
-      { ...polling, localConcurrency: 1, groupConcurrency: 1 },
+      { ...polling, localConcurrency: name === "import.tick" ? 1 : 4, groupConcurrency: 1 },
       async ([job]) => (job ? run(name, job) : undefined),
     );
   }
@@ -113,15 +113,21 @@ function startJobPool(
       let fetched: Awaited<ReturnType<typeof jobs.boss.fetch>> = [];
       try {
         // At most a few jobs per account at once (pg-boss groups are accounts): otherwise the
-        // oldest account's backlog fills every slot, all waiting on that one store's rate limit,
-        // while other stores sit idle behind it.
-        // (pg-boss's own groupConcurrency filters after picking the oldest jobs, so a backlog of one
-        // account starves the rest: saturated accounts are excluded from the query instead.)
+        // oldest account's backlog fills every slot, all waiting on one store's rate limit, while
+        // other stores sit idle. pg-boss's groupConcurrency caps each account within a batch, but it picks the oldest
+        // jobs first and filters after: an account with a long backlog fills that window and the
+        // other accounts starve. So first look only at accounts with nothing in flight here, then
+        // top up the others (never past their cap).
+        const busy = [...perGroup.keys()];
         const saturated = [...perGroup].filter(([, n]) => n >= perAccount).map(([group]) => group);
-        fetched = await jobs.boss.fetch(name, {
-          batchSize: concurrency - inFlight,
-          ...(saturated.length > 0 ? { ignoreGroups: saturated } : {}),
-        });
+        const fetchFrom = (ignoreGroups: string[]) =>
+          jobs.boss.fetch(name, {
+            batchSize: concurrency - inFlight,
+            groupConcurrency: perAccount,
+            ...(ignoreGroups.length > 0 ? { ignoreGroups } : {}),
+          });
+        fetched = busy.length > 0 ? await fetchFrom(busy) : [];
+        if (fetched.length === 0) fetched = await fetchFrom(saturated);
       } catch {
         await nap(1_000); // the database is away: try again shortly
         continue;
