@@ -291,3 +291,11 @@ export interface TokenSet {
 }
 
 export type OnTokenRefresh = (tokens: TokenSet) => Promise<void> | void;
+
+/** The logging connectors need (pino's logger fits); they never log tokens or buyer details. */
+export interface ConnectorLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}

@@ -1,3 +1,4 @@
+import type { ConnectorLogger as Logger } from "../types";
 import { createHash } from "node:crypto";
 import http from "node:http";
 import https from "node:https";
@@ -54,12 +55,7 @@ import type {
  * - `timeouts.response` / `timeouts.deadline` = `timeoutMs`: by default it has none at all.
  */
 
-export interface Logger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+export type { ConnectorLogger as Logger } from "../types";
 
 export interface AmazonConnectorOptions {
   /** SP-API region of the seller's marketplaces. */

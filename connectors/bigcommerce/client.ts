@@ -1,3 +1,4 @@
+import type { ConnectorLogger as Logger } from "../types";
 import { NotFound, Rejected, Transient } from "../errors";
 import type { RateLimitRegistry } from "../rate-limit/registry";
 import {
@@ -47,12 +48,7 @@ import {
 
 export const API_ORIGIN = "https://api.bigcommerce.com";
 
-export interface Logger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+export type { ConnectorLogger as Logger } from "../types";
 
 export interface BigCommerceConnectorOptions {
   storeHash: string;

@@ -1,3 +1,4 @@
+import type { ConnectorLogger as Logger } from "../types";
 import eBayApi from "ebay-api";
 import { AxiosRequest } from "ebay-api/request.js";
 import { AuthRevoked, type ConnectorError, Rejected } from "../errors";
@@ -27,12 +28,7 @@ import type {
   EbayTokenResponse,
 } from "./types";
 
-export interface Logger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+export type { ConnectorLogger as Logger } from "../types";
 
 export interface EbayConnectorOptions {
   /**

@@ -1,3 +1,4 @@
+import type { ConnectorLogger } from "../types";
 import "@shopify/shopify-api/adapters/node";
 import {
   type ApiVersion,
@@ -67,12 +68,7 @@ import type {
 export const DEFAULT_SHOPIFY_API_VERSION = "2026-07";
 
 /** pino-compatible subset. */
-export interface ConnectorLogger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+export type { ConnectorLogger } from "../types";
 
 export interface ShopifyConnectorOptions {
   /** The shop's permanent domain, `example.myshopify.com`. */

@@ -1,3 +1,4 @@
+import type { ConnectorLogger } from "../../connectors/types";
 import { createAmazonConnector } from "../../connectors/amazon/client";
 import { createBigCommerceConnector } from "../../connectors/bigcommerce/client";
 import { createEbayConnector } from "../../connectors/ebay/client";
@@ -17,12 +18,7 @@ export interface PlatformApps {
   shopify?: { apiKey: string; apiSecret: string } | undefined;
 }
 
-export interface ConnectorLogger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+export type { ConnectorLogger } from "../../connectors/types";
 
 export interface ConnectorDeps {
   db: Database;

@@ -25,6 +25,13 @@ type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
 const RECHECKABLE = ["held", "waiting", "failed"] as const;
 
+/** What a re-check needs of an order. */
+const ORDER_REF = {
+  id: marketplaceOrders.id,
+  accountId: marketplaceOrders.accountId,
+  storeId: marketplaceOrders.storeId,
+};
+
 export class NotFoundForStore extends Error {
   override name = "NotFoundForStore";
 }
@@ -54,11 +61,7 @@ export async function retryOrders(
 ): Promise<number> {
   return deps.db.transaction(async (tx) => {
     const orders = await tx
-      .select({
-        id: marketplaceOrders.id,
-        accountId: marketplaceOrders.accountId,
-        storeId: marketplaceOrders.storeId,
-      })
+      .select(ORDER_REF)
       .from(marketplaceOrders)
       .where(
         and(
@@ -146,11 +149,7 @@ export async function saveSkuMapping(
       });
     }
     const orders = await tx
-      .selectDistinct({
-        id: marketplaceOrders.id,
-        accountId: marketplaceOrders.accountId,
-        storeId: marketplaceOrders.storeId,
-      })
+      .selectDistinct(ORDER_REF)
       .from(marketplaceOrders)
       .innerJoin(marketplaceOrderLines, eq(marketplaceOrderLines.orderId, marketplaceOrders.id))
       .where(
@@ -185,11 +184,7 @@ export async function updateAccountSettings(
       .set({ settings, updatedAt: new Date() })
       .where(eq(marketplaceAccounts.id, input.accountId));
     const orders = await tx
-      .select({
-        id: marketplaceOrders.id,
-        accountId: marketplaceOrders.accountId,
-        storeId: marketplaceOrders.storeId,
-      })
+      .select(ORDER_REF)
       .from(marketplaceOrders)
       .where(
         and(
