@@ -99,7 +99,7 @@ const adminSql = postgres(serverUrl, { max: 1, onnotice: () => {} });
 await adminSql.unsafe(`create database "${dbName}"`);
 const url = new URL(serverUrl);
 url.pathname = `/${dbName}`;
-const database = await openDatabase({ url: url.toString(), maxConnections: 10 });
+const database = await openDatabase({ url: url.toString(), maxConnections: 20 });
 await migrate(database.db);
 const keyring = parseKeyRing(`bench:${randomBytes(32).toString("base64")}`);
 const jobs = await startJobQueue(database, { schedule: false });
