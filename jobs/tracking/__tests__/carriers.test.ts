@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { EBAY_SIM_CARRIER_CODES } from "../../../test/simulators/ebay";
 import {
   DEFAULT_CARRIERS,
   findCarrier,
@@ -57,33 +58,6 @@ const BIGCOMMERCE: readonly [string, string][] = [
   ["colissimo", "Colissimo"],
 ];
 
-/** The eBay simulator's sample of ShippingCarrierCodeType (test/simulators/ebay/index.ts). */
-const EBAY_SIMULATOR_CODES = new Set(
-  [
-    "USPS",
-    "UPS",
-    "FedEx",
-    "DHL",
-    "DHLEKB",
-    "Colissimo",
-    "Chronopost",
-    "LaPoste",
-    "RoyalMail",
-    "ParcelForce",
-    "DeutschePost",
-    "Hermes",
-    "GLS",
-    "DPD",
-    "Other",
-    "CanadaPost",
-    "AustraliaPost",
-    "Poste Italiane",
-    "Correos",
-    "PostNL",
-    "TNT",
-  ].map((c) => c.toLowerCase()),
-);
-
 describe("default carrier table", () => {
   it("GIVEN the expectation list WHEN compared with the table THEN they name the same carriers", () => {
     expect(DEFAULT_CARRIERS.map((c) => c.name).sort()).toEqual(EXPECTED.map(([n]) => n).sort());
@@ -133,7 +107,7 @@ describe("default carrier table", () => {
   it("GIVEN the eBay codes of the table WHEN checked against the eBay simulator THEN the ones it knows are accepted and the rest are listed", () => {
     const notSimulated = [
       ...new Set(DEFAULT_CARRIERS.map((c) => c.ebay ?? OTHER_CARRIER_CODE)),
-    ].filter((code) => !EBAY_SIMULATOR_CODES.has(code.toLowerCase()));
+    ].filter((code) => !EBAY_SIM_CARRIER_CODES.has(code.toLowerCase()));
     // The simulator holds a sample of eBay's list; these real codes are outside it. (It spells
     // Poste Italiane with a space; eBay's code is PosteItaliane.)
     expect(notSimulated.sort()).toEqual([

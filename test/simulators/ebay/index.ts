@@ -347,8 +347,8 @@ const fulfillmentError = (
 
 const ORDER_ID = /^(\d{2}-\d{5}-\d{5}|\d{1,12}-\d{1,13}|\d{1,19})$/;
 const TRACKING = /^[A-Za-z0-9]{6,40}$/;
-/** A sample of eBay ShippingCarrierCodeType values (compared ignoring case). */
-const CARRIERS = new Set(
+/** A sample of eBay ShippingCarrierCodeType values (lower-cased; compared ignoring case). */
+export const EBAY_SIM_CARRIER_CODES = new Set(
   [
     "USPS",
     "UPS",
@@ -878,7 +878,7 @@ class EbayState {
       if (
         typeof carrier !== "string" ||
         typeof tracking !== "string" ||
-        !CARRIERS.has(carrier.toLowerCase()) ||
+        !EBAY_SIM_CARRIER_CODES.has(carrier.toLowerCase()) ||
         !TRACKING.test(tracking)
       ) {
         return fulfillmentError(400, 32300, "Invalid shipment tracking number or carrier");
