@@ -25,7 +25,6 @@ const demo = config.demo
   ? await (await import("./test/simulators/demo")).startDemo(services)
   : undefined;
 await startJobs(services, { work: config.worker === "in-process" });
-demo?.startOrderFlow();
 
 const BUILD_PATH = new URL("./build/index.js", import.meta.url).href;
 const build = (await import(BUILD_PATH)) as ServerBuild;
@@ -40,6 +39,10 @@ const server = createServer(app);
 server.listen(config.port, config.host, () => {
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
+  // The demo's simulated store sends its webhooks here, to the port actually bound.
+  void demo
+    ?.startOrderFlow(`http://${config.host}:${port}`)
+    .catch((error: unknown) => logger.error({ err: error }, "demo order flow failed to start"));
   logger.info(
     { url: `http://${config.host}:${port}`, demo: config.demo, database: services.database.kind },
     "marketsync listening",

@@ -37,6 +37,17 @@ const envSchema = z.object({
   SHOPIFY_API_SECRET: optionalString,
   SHOPIFY_APP_URL: optionalString.pipe(z.url().optional()),
   SCOPES: optionalString,
+  /** Public origin the platforms call back (webhooks); defaults to SHOPIFY_APP_URL. */
+  MARKETSYNC_PUBLIC_URL: optionalUrl,
+  /** eBay Marketplace Account Deletion: the verification token entered in the developer portal. */
+  EBAY_VERIFICATION_TOKEN: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{32,80}$/, "must be 32-80 letters, digits, _ or - (eBay's rule)")
+      .optional(),
+  ),
+  BIGCOMMERCE_CLIENT_ID: optionalString,
+  BIGCOMMERCE_CLIENT_SECRET: optionalString,
   SHOP_CUSTOM_DOMAIN: optionalString,
   AMAZON_LWA_CLIENT_ID: optionalString,
   AMAZON_LWA_CLIENT_SECRET: optionalString,
@@ -94,7 +105,15 @@ export interface AppConfig {
   apps: {
     amazon: { clientId: string; clientSecret: string } | undefined;
     ebay: { appId: string; certId: string } | undefined;
+    bigcommerce: { clientId: string; clientSecret: string } | undefined;
   };
+  /**
+   * Origin the platforms reach us at, for webhook callback URLs; undefined when unknown (then no
+   * subscription is registered). The demo uses its own loopback address.
+   */
+  publicUrl: string | undefined;
+  /** eBay account-deletion endpoint's verification token (undefined: the endpoint answers 503). */
+  ebayVerificationToken: string | undefined;
   /** `in-process`: the web process also works jobs; `off`: only `npm run worker` processes do. */
   worker: "in-process" | "off";
 }
@@ -168,7 +187,13 @@ export function parseConfig(
         e.EBAY_APP_ID && e.EBAY_CERT_ID
           ? { appId: e.EBAY_APP_ID, certId: e.EBAY_CERT_ID }
           : undefined,
+      bigcommerce:
+        e.BIGCOMMERCE_CLIENT_ID && e.BIGCOMMERCE_CLIENT_SECRET
+          ? { clientId: e.BIGCOMMERCE_CLIENT_ID, clientSecret: e.BIGCOMMERCE_CLIENT_SECRET }
+          : undefined,
     },
+    publicUrl: (e.MARKETSYNC_PUBLIC_URL ?? e.SHOPIFY_APP_URL)?.replace(/\/+$/, ""),
+    ebayVerificationToken: e.EBAY_VERIFICATION_TOKEN,
     worker: e.MARKETSYNC_WORKER,
     endpoints: {
       amazon: e.AMAZON_ENDPOINT,

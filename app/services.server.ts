@@ -22,6 +22,10 @@ export interface Services {
   /** Upstream overrides: from configuration, or the demo's simulators. */
   endpoints: AppConfig["endpoints"];
   apps: PlatformApps;
+  /** Origin for webhook callback URLs (configuration, or the demo's loopback address). */
+  publicUrl: string | undefined;
+  /** eBay account-deletion verification token (configuration, or the demo's). */
+  ebayVerificationToken: string | undefined;
   /** Set once `startJobs` ran. */
   jobs?: JobQueue;
   worker?: Worker;
@@ -65,7 +69,10 @@ export async function initServices(): Promise<Services> {
         shopify: config.shopify
           ? { apiKey: config.shopify.apiKey, apiSecret: config.shopify.apiSecret }
           : undefined,
+        bigcommerce: config.apps.bigcommerce,
       },
+      publicUrl: config.publicUrl,
+      ebayVerificationToken: config.ebayVerificationToken,
     };
   }
   return g[SERVICES];
@@ -103,7 +110,17 @@ export async function startJobs(services: Services, options: { work: boolean }):
     onError: (error) => services.logger.error({ err: error }, "job queue error"),
   });
   services.jobs = jobs;
-  if (options.work) services.worker = await startWorker({ ...services, jobs });
+  if (options.work) {
+    services.worker = await startWorker({
+      ...services,
+      jobs,
+      // The demo learns its own address only once it listens: read it when a job needs it.
+      get publicUrl() {
+        return services.publicUrl;
+      },
+      listen: (channel, onPayload) => services.database.listen(channel, onPayload),
+    });
+  }
   services.logger.info({ work: options.work }, "job queue started");
 }
 

@@ -17,6 +17,8 @@ export interface DatabaseHandle {
   client: PGlite | postgres.Sql;
   /** The Postgres URL when `kind` is `postgres` (pg-boss opens its own pool on it). */
   url: string | undefined;
+  /** LISTEN on a channel (postgres.js keeps a dedicated connection for it); returns the UNLISTEN. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -47,6 +49,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       kind: "postgres",
       client,
       url: options.url,
+      listen: async (channel, onPayload) => {
+        const { unlisten } = await client.listen(channel, onPayload);
+        return unlisten;
+      },
       close: () => client.end({ timeout: 5 }),
     };
   }
@@ -61,6 +67,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     kind: "pglite",
     client,
     url: undefined,
+    listen: async (channel, onPayload) => client.listen(channel, onPayload),
     close: () => client.close(),
   };
 }

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from "node:crypto";
 
 /**
  * AES-256-GCM for tokens, credentials and buyer PII at rest.
@@ -25,6 +25,13 @@ export interface KeyRing {
   decrypt(ciphertext: string, context?: string): string;
   isEncrypted(value: string): boolean;
   needsReencryption(ciphertext: string): boolean;
+  /**
+   * A keyed hash (HMAC-SHA256 under a key derived from the active key) to find rows by a personal
+   * value (an eBay user id) without storing it: `kid:hex`. Not reversible without the key.
+   */
+  blindIndex(value: string, context: string): string;
+  /** The value's blind index under every key of the ring, to look rows up across a key rotation. */
+  blindIndexes(value: string, context: string): string[];
 }
 
 /**
@@ -61,7 +68,23 @@ export function generateKeySpec(kid = "k1"): string {
 
 function createKeyRing(activeKid: string, keys: Map<string, Buffer>): KeyRing {
   const activeKey = keys.get(activeKid)!;
+  // A separate key for hashing, so the encryption key is never used for two purposes.
+  const indexKeys = new Map(
+    [...keys].map(([kid, key]) => [
+      kid,
+      Buffer.from(hkdfSync("sha256", key, Buffer.alloc(0), "marketsync blind index", 32)),
+    ]),
+  );
+  const indexWith = (kid: string, value: string, context: string) =>
+    `${kid}:${createHmac("sha256", indexKeys.get(kid)!)
+      .update(`${context}\0${value.normalize("NFC").trim().toLowerCase()}`)
+      .digest("hex")}`;
   return {
+    blindIndex: (value, context) => indexWith(activeKid, value, context),
+    blindIndexes: (value, context) => [
+      indexWith(activeKid, value, context),
+      ...[...keys.keys()].filter((k) => k !== activeKid).map((k) => indexWith(k, value, context)),
+    ],
     activeKid,
     encrypt(plaintext, context = "") {
       const iv = randomBytes(12);

@@ -2,6 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { MarketplaceOrder } from "../connectors/types";
 import type { Database } from "./client";
 import type { KeyRing } from "./encryption";
+import { purgeOrderPii } from "./pii";
 import {
   marketplaceOrderLines,
   marketplaceOrders,
@@ -13,12 +14,15 @@ import {
 /** A drizzle transaction or the database itself. */
 export type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0] | Database;
 
-const CONTEXT = {
+export const CONTEXT = {
   snapshot: "marketplace_orders.snapshot",
   raw: "marketplace_orders.raw",
   buyer: "marketplace_orders.buyer",
   shipTo: "marketplace_orders.ship_to",
 } as const;
+
+/** Blind-index context of eBay user ids (buyer `username`), see `KeyRing.blindIndex`. */
+export const EBAY_USER_INDEX = "ebay.user";
 
 export type UpsertChange = "new" | "updated" | "unchanged";
 
@@ -60,9 +64,17 @@ export async function upsertMarketplaceOrder(
     cancellationRequested: order.buyerCancellationRequested,
     marketplaceCreatedAt: order.createdAt,
     marketplaceUpdatedAt: order.updatedAt,
+    buyerKey:
+      order.marketplace === "ebay" && order.buyer.userId
+        ? keyring.blindIndex(order.buyer.userId, EBAY_USER_INDEX)
+        : null,
   };
   const [previous] = await tx
-    .select({ id: marketplaceOrders.id, state: marketplaceOrders.state })
+    .select({
+      id: marketplaceOrders.id,
+      state: marketplaceOrders.state,
+      piiPurgedAt: marketplaceOrders.piiPurgedAt,
+    })
     .from(marketplaceOrders)
     .where(
       and(
@@ -82,6 +94,8 @@ export async function upsertMarketplaceOrder(
     })
     .returning({ id: marketplaceOrders.id });
   if (!row) return { id: previous!.id, change: "unchanged", previousState: previous!.state };
+  // Erased buyer data stays erased, whatever a later copy of the order carries.
+  if (previous?.piiPurgedAt) await purgeOrderPii(tx, keyring, [row.id], previous.piiPurgedAt);
 
   await tx.delete(marketplaceOrderLines).where(eq(marketplaceOrderLines.orderId, row.id));
   if (order.lines.length > 0) {

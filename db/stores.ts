@@ -1,4 +1,5 @@
-import { and, eq } from "drizzle-orm";
+import { randomBytes } from "node:crypto";
+import { and, eq, isNull } from "drizzle-orm";
 import type { Database } from "./client";
 import type { KeyRing } from "./encryption";
 import { type StoreRow, stores } from "./schema";
@@ -67,4 +68,34 @@ export async function findStore(
 
 export function decryptStoreToken(keyring: KeyRing, store: StoreRow): string | undefined {
   return store.accessTokenEnc ? keyring.decrypt(store.accessTokenEnc, TOKEN_CONTEXT) : undefined;
+}
+
+const WEBHOOK_SECRET_CONTEXT = "stores.webhook_secret";
+/** Header BigCommerce sends back on every hook we register (its `headers` field). */
+export const BIGCOMMERCE_SECRET_HEADER = "x-marketsync-webhook-secret";
+
+/** The store's webhook secret, made (and stored encrypted) on first use. */
+export async function ensureWebhookSecret(
+  deps: { db: Database; keyring: KeyRing },
+  store: StoreRow,
+): Promise<string> {
+  const existing = decryptWebhookSecret(deps.keyring, store);
+  if (existing) return existing;
+  const secret = randomBytes(32).toString("base64url");
+  const enc = deps.keyring.encrypt(secret, WEBHOOK_SECRET_CONTEXT);
+  // Two processes racing: the first write wins and both return what was stored.
+  const [row] = await deps.db
+    .update(stores)
+    .set({ webhookSecretEnc: enc })
+    .where(and(eq(stores.id, store.id), isNull(stores.webhookSecretEnc)))
+    .returning();
+  if (row) return secret;
+  const [current] = await deps.db.select().from(stores).where(eq(stores.id, store.id));
+  return decryptWebhookSecret(deps.keyring, current!)!;
+}
+
+export function decryptWebhookSecret(keyring: KeyRing, store: StoreRow): string | undefined {
+  return store.webhookSecretEnc
+    ? keyring.decrypt(store.webhookSecretEnc, WEBHOOK_SECRET_CONTEXT)
+    : undefined;
 }

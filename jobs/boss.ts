@@ -2,7 +2,20 @@ import type { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import { fromDrizzle, fromPglite, PgBoss } from "pg-boss";
 import type { DatabaseHandle, Database } from "../db/client";
-import { accountGroup, DEAD_LETTER_QUEUE, JOBS, type JobName, type JobPayload } from "./registry";
+import {
+  accountGroup,
+  DEAD_LETTER_QUEUE,
+  JOBS,
+  type JobName,
+  type JobPayload,
+  WAKE_CHANNEL,
+} from "./registry";
+
+interface JobDefinition {
+  payload: { parse(value: unknown): unknown };
+  singletonKey?: (data: never) => string;
+  wakeWorkers?: boolean;
+}
 
 /** A transaction (or the database) whose commit decides whether an enqueued job exists. */
 export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
@@ -58,16 +71,23 @@ export async function startJobQueue(
   return {
     boss,
     async send(tx, name, payload, sendOptions = {}) {
-      const data = JOBS[name].payload.parse(payload) as { accountId?: string; orderId?: string };
+      const job: JobDefinition = JOBS[name];
+      const data = job.payload.parse(payload) as { accountId?: string; orderId?: string };
       const singletonKey =
         sendOptions.singletonKey ??
+        job.singletonKey?.(data as never) ??
         (name === "order.process" || name === "order.cancel" ? data.orderId : data.accountId);
-      return boss.send(name, data, {
+      const id = await boss.send(name, data, {
         db: fromDrizzle(tx as never, sql as never),
         ...(data.accountId ? { group: accountGroup(data.accountId) } : {}),
         ...(singletonKey ? { singletonKey } : {}),
         ...(sendOptions.startAfterSeconds ? { startAfter: sendOptions.startAfterSeconds } : {}),
       });
+      // Delivered on commit (and dropped on rollback): the workers fetch now, not at their next poll.
+      if (id && job.wakeWorkers && !sendOptions.startAfterSeconds) {
+        await (tx as Database).execute(sql`select pg_notify(${WAKE_CHANNEL}, ${name})`);
+      }
+      return id;
     },
     stop: () => boss.stop({ graceful: true, timeout: 10_000 }),
   };

@@ -4,13 +4,28 @@ import { cancelImportedOrder } from "./import/cancel-order";
 import { pollAccount, type ImportDeps } from "./import/poll-account";
 import { processOrder } from "./import/process-order";
 import { enqueueDuePolls } from "./import/schedule";
-import { JOBS, type JobData, type JobName } from "./registry";
+import { deleteEbayUserData } from "./privacy/ebay-account-deletion";
+import { purgeShippedOrdersPii } from "./privacy/purge";
+import { handleStoreLifecycle } from "./privacy/store-lifecycle";
+import { JOBS, type JobData, type JobName, WAKE_CHANNEL } from "./registry";
+import { pushTracking, verifyPush } from "./tracking/push-tracking";
+import { enqueueReconciliations, type ReconcileDeps, reconcileStore } from "./tracking/reconcile";
+import { handleStoreCancellation } from "./tracking/store-cancellation";
+import { syncFulfillment } from "./tracking/sync-fulfillment";
 
 export interface Worker {
   stop(): Promise<void>;
 }
 
-type Handler<N extends JobName> = (data: JobData<N>) => Promise<unknown>;
+type Handler<N extends JobName> = (
+  data: JobData<N>,
+  job: { id: string; retryCount: number },
+) => Promise<unknown>;
+
+export interface WorkerDeps extends ReconcileDeps {
+  /** LISTEN for committed enqueues (the database handle's), so urgent jobs start at once. */
+  listen?: (channel: string, onPayload: (payload: string) => void) => Promise<() => Promise<void>>;
+}
 
 /**
  * Registers a handler for every job. Jobs of one account run one at a time across all worker
@@ -19,7 +34,7 @@ type Handler<N extends JobName> = (data: JobData<N>) => Promise<unknown>;
  * rejections never reach here as throws — the use cases turn them into held orders.
  */
 export async function startWorker(
-  deps: ImportDeps,
+  deps: WorkerDeps,
   options: { pollingIntervalSeconds?: number; concurrency?: number } = {},
 ): Promise<Worker> {
   const jobs: JobQueue = deps.jobs;
@@ -35,11 +50,28 @@ export async function startWorker(
       }),
     "order.process": (data) => processOrder(deps, { orderId: data.orderId }),
     "order.cancel": (data) => cancelImportedOrder(deps, { orderId: data.orderId }),
+    "fulfillment.sync": (data) => syncFulfillment(deps, data),
+    "tracking.push": (data, job) =>
+      pushTracking(deps, {
+        pushId: data.pushId,
+        lastAttempt: job.retryCount >= JOBS["tracking.push"].queue.retryLimit,
+      }),
+    "tracking.verify": (data, job) =>
+      verifyPush(deps, {
+        pushId: data.pushId,
+        lastAttempt: job.retryCount >= JOBS["tracking.verify"].queue.retryLimit,
+      }),
+    "store.order_cancelled": (data) => handleStoreCancellation(deps, data),
+    "store.lifecycle": (data) => handleStoreLifecycle(deps, data),
+    "ebay.account_deletion": (data) => deleteEbayUserData(deps, data),
+    "tracking.reconcile": () => enqueueReconciliations(deps),
+    "tracking.reconcile_store": (data) => reconcileStore(deps, { storeId: data.storeId }),
+    "privacy.purge": () => purgeShippedOrdersPii(deps),
   };
   const run = async (name: JobName, job: { id: string; data: unknown; retryCount: number }) => {
     const data = JOBS[name].payload.parse(job.data);
     try {
-      return await (handlers[name] as Handler<JobName>)(data as JobData<JobName>);
+      return await (handlers[name] as Handler<JobName>)(data as JobData<JobName>, job);
     } catch (error) {
       deps.logger.warn(
         {
@@ -54,21 +86,37 @@ export async function startWorker(
     }
   };
 
+  const workerIds = new Map<string, string[]>();
   for (const name of Object.keys(JOBS) as JobName[]) {
     if (name === "order.process") continue;
-    // Accounts side by side; one job per account at a time (the queues' singleton keys).
-    await jobs.boss.work(
+    // Accounts side by side; one job per account at a time (the queues' singleton keys). Tracking
+    // jobs are the latency-sensitive ones: more of them at once, still one per push/fulfillment.
+    const urgent = "wakeWorkers" in JOBS[name];
+    const id = await jobs.boss.work(
       name,
-      { ...polling, localConcurrency: name === "import.tick" ? 1 : 4, groupConcurrency: 1 },
+      {
+        ...polling,
+        localConcurrency: name === "import.tick" ? 1 : urgent ? 8 : 4,
+        ...(urgent ? {} : { groupConcurrency: 1 }),
+      },
       async ([job]) => (job ? run(name, job) : undefined),
     );
+    workerIds.set(name, [...(workerIds.get(name) ?? []), id]);
   }
+  // A committed enqueue NOTIFYs (jobs/boss.ts): wake that queue's workers instead of waiting for
+  // their next poll, which is what gets tracking to the marketplace in well under a second.
+  const unlisten = await deps.listen?.(WAKE_CHANNEL, (queue) => {
+    for (const id of workerIds.get(queue) ?? []) jobs.boss.notifyWorker(id);
+  });
   const orders = startJobPool(jobs, "order.process", options.concurrency ?? 32, 4, (job) =>
     run("order.process", job),
   );
   await jobs.boss.schedule("import.tick", "* * * * *", {});
+  await jobs.boss.schedule("tracking.reconcile", "*/10 * * * *", {});
+  await jobs.boss.schedule("privacy.purge", "17 3 * * *", {});
   return {
     stop: async () => {
+      await unlisten?.();
       await orders.stop();
       for (const name of Object.keys(JOBS)) {
         if (name !== "order.process") await jobs.boss.offWork(name);

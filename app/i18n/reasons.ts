@@ -1,6 +1,7 @@
 import type { ReasonCode } from "../../db/schema/orders";
 import type { PreCheckReasonCode } from "../../jobs/import/pre-checks/types";
 import type { Locale } from "./locales";
+import { TRACKING_REASON_MESSAGES } from "./tracking-reasons";
 
 /**
  * Merchant-facing messages for the reasons stored with an order (`ReasonCode`: a code and its
@@ -114,8 +115,10 @@ export function isKnownReasonCode(code: string): code is PreCheckReasonCode {
 
 function templateFor(locale: Locale, code: string): string | undefined {
   if (isKnownReasonCode(code)) return REASON_MESSAGES[code][locale];
-  return Object.hasOwn(PIPELINE_REASON_MESSAGES, code)
-    ? PIPELINE_REASON_MESSAGES[code]?.[locale]
+  if (Object.hasOwn(PIPELINE_REASON_MESSAGES, code))
+    return PIPELINE_REASON_MESSAGES[code]?.[locale];
+  return Object.hasOwn(TRACKING_REASON_MESSAGES, code)
+    ? TRACKING_REASON_MESSAGES[code]?.[locale]
     : undefined;
 }
 

@@ -33,6 +33,7 @@ import type {
 import {
   ESTIMATED_COST,
   FULFILLMENT,
+  FULFILLMENT_LINES,
   ORDER_CANCEL,
   ORDER_CREATE,
   ORDER_FULFILLMENTS,
@@ -55,6 +56,8 @@ import {
 import type {
   CostExtension,
   FulfillmentData,
+  FulfillmentLinesData,
+  FulfillmentNode,
   OrderCancelData,
   OrderCreateData,
   OrderFulfillmentsData,
@@ -311,8 +314,7 @@ class ShopifyConnector implements ShopifyStoreConnector {
         message: `fulfillment ${fulfillmentId} of order ${orderId} not found`,
       });
     }
-    this.warnIfTruncated([node]);
-    return fulfillmentFromNode(node);
+    return fulfillmentFromNode(await this.withAllLines(node));
   }
 
   async listFulfillments(orderId: StoreOrderId): Promise<StoreFulfillment[]> {
@@ -329,8 +331,9 @@ class ShopifyConnector implements ShopifyStoreConnector {
         message: `order ${orderId} not found`,
       });
     }
-    this.warnIfTruncated(data.order.fulfillments);
-    return data.order.fulfillments.map(fulfillmentFromNode);
+    const nodes: FulfillmentNode[] = [];
+    for (const node of data.order.fulfillments) nodes.push(await this.withAllLines(node));
+    return nodes.map(fulfillmentFromNode);
   }
 
   async registerWebhooks(registrations: WebhookRegistration[]): Promise<WebhookRegistration[]> {
@@ -376,16 +379,34 @@ class ShopifyConnector implements ShopifyStoreConnector {
     return all;
   }
 
-  private warnIfTruncated(nodes: { id: string; fulfillmentLineItems: unknown }[]): void {
-    for (const node of nodes) {
-      const lines = node.fulfillmentLineItems as { pageInfo?: { hasNextPage?: boolean } };
-      if (lines.pageInfo?.hasNextPage) {
-        this.log.warn(
-          { shop: this.shop, fulfillment: node.id },
-          "fulfillment has more than 20 lines: truncated",
-        );
-      }
+  /**
+   * The fulfillment queries carry its first 20 lines (cheap for the usual parcel); a bigger one is
+   * read to the end, 250 lines a page, so a confirmation never silently leaves lines out.
+   */
+  private async withAllLines(node: FulfillmentNode): Promise<FulfillmentNode> {
+    let page = node.fulfillmentLineItems.pageInfo;
+    if (!page?.hasNextPage) return node;
+    const nodes = [...node.fulfillmentLineItems.nodes];
+    for (let i = 0; i < MAX_PAGES && page?.hasNextPage && page.endCursor; i++) {
+      const data: FulfillmentLinesData = await this.call<FulfillmentLinesData>(
+        "getFulfillment",
+        FULFILLMENT_LINES,
+        { id: node.id, after: page.endCursor },
+        ESTIMATED_COST.FULFILLMENT_LINES,
+      );
+      const lines = data.fulfillment?.fulfillmentLineItems;
+      if (!lines) break;
+      nodes.push(...lines.nodes);
+      page = lines.pageInfo;
     }
+    if (page?.hasNextPage) {
+      throw new Rejected({
+        platform: "shopify",
+        operation: "getFulfillment",
+        message: `fulfillment ${node.id} has more lines than Marketsync reads (${nodes.length})`,
+      });
+    }
+    return { ...node, fulfillmentLineItems: { nodes, pageInfo: page } };
   }
 
   private makeClient() {

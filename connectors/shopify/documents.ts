@@ -15,7 +15,7 @@ const FULFILLMENT_FIELDS = `
       quantity
       lineItem { sku customAttributes { key value } }
     }
-    pageInfo { hasNextPage }
+    pageInfo { hasNextPage endCursor }
   }
 `;
 
@@ -96,6 +96,21 @@ query Fulfillment($id: ID!) {
   fulfillment(id: $id) { ${FULFILLMENT_FIELDS} }
 }`;
 
+/** The rest of a fulfillment's lines, past the first 20 the fulfillment queries carry. */
+export const FULFILLMENT_LINES = `#graphql
+query FulfillmentLines($id: ID!, $after: String) {
+  fulfillment(id: $id) {
+    id
+    fulfillmentLineItems(first: 250, after: $after) {
+      nodes {
+        quantity
+        lineItem { sku customAttributes { key value } }
+      }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}`;
+
 export const WEBHOOK_SUBSCRIPTIONS = `#graphql
 query WebhookSubscriptions($first: Int!, $after: String) {
   webhookSubscriptions(first: $first, after: $after) {
@@ -122,6 +137,7 @@ export const ALL_DOCUMENTS = {
   ORDER_CANCEL,
   ORDER_FULFILLMENTS,
   FULFILLMENT,
+  FULFILLMENT_LINES,
   WEBHOOK_SUBSCRIPTIONS,
   WEBHOOK_SUBSCRIPTION_CREATE,
 } as const;
@@ -138,6 +154,8 @@ export const ESTIMATED_COST = {
   // order 1 + fulfillments 2 + 10 × (1 + order 1 + trackingInfo (2 + 5) + lines (2 + 20 × 3))
   ORDER_FULFILLMENTS: 713,
   FULFILLMENT: 71,
+  // fulfillment 1 + lines (2 + 250 × (1 + lineItem 1 + customAttributes 1))
+  FULFILLMENT_LINES: 753,
   WEBHOOK_SUBSCRIPTIONS: (first: number) => 2 + first,
   WEBHOOK_SUBSCRIPTION_CREATE: 10,
 } as const;

@@ -73,7 +73,12 @@ export interface FulfillmentNode {
       quantity: number | null;
       lineItem: { sku: string | null; customAttributes: { key: string; value: string | null }[] };
     }[];
+    pageInfo?: { hasNextPage: boolean; endCursor: string | null } | undefined;
   };
+}
+
+export interface FulfillmentLinesData {
+  fulfillment: { id: string; fulfillmentLineItems: FulfillmentNode["fulfillmentLineItems"] } | null;
 }
 
 export interface OrderFulfillmentsData {

@@ -65,6 +65,13 @@ export const marketplaceOrders = pgTable(
     holdReasons: jsonb("hold_reasons").$type<ReasonCode[]>().notNull().default([]),
     marketplaceCreatedAt: timestamp("marketplace_created_at", { withTimezone: true }).notNull(),
     marketplaceUpdatedAt: timestamp("marketplace_updated_at", { withTimezone: true }).notNull(),
+    /**
+     * Keyed hash (HMAC, see db/encryption.ts `blindIndex`) of the buyer's marketplace user id, so an
+     * eBay account-deletion notice can find that buyer's orders without storing the id in clear.
+     */
+    buyerKey: text("buyer_key"),
+    /** When every line was confirmed shipped to the marketplace (or the marketplace said shipped). */
+    shippedAt: timestamp("shipped_at", { withTimezone: true }),
     /** When buyer PII was purged (30 days after shipment, the Amazon data protection rule). */
     piiPurgedAt: timestamp("pii_purged_at", { withTimezone: true }),
     createdAt: createdAt(),
@@ -92,6 +99,13 @@ export const marketplaceOrders = pgTable(
       .on(t.storeId, t.trackingState, t.marketplaceCreatedAt.desc())
       .where(sql`${t.trackingState} <> 'none'`),
     index("marketplace_orders_account_created_idx").on(t.accountId, t.marketplaceCreatedAt.desc()),
+    index("marketplace_orders_buyer_key_idx")
+      .on(t.buyerKey)
+      .where(sql`${t.buyerKey} is not null`),
+    // The PII purge looks for shipped orders not purged yet.
+    index("marketplace_orders_shipped_unpurged_idx")
+      .on(t.shippedAt)
+      .where(sql`${t.piiPurgedAt} is null and ${t.shippedAt} is not null`),
   ],
 );
 
@@ -138,6 +152,8 @@ export const orderLinks = pgTable(
     /** What the merchant sees in the store admin (#1001, or the marketplace id when configured). */
     storeOrderName: text("store_order_name"),
     attempts: integer("attempts").notNull().default(0),
+    /** Last time reconciliation compared the store order's fulfillments with our shipments. */
+    fulfillmentsCheckedAt: timestamp("fulfillments_checked_at", { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -51,6 +51,12 @@ export const trackingPushes = pgTable(
     carrierName: text("carrier_name"),
     trackingNumber: text("tracking_number").notNull(),
     lines: jsonb("lines").$type<ShipmentLine[]>().notNull().default([]),
+    /** `create`: the shipment's first tracking; `update`: the store changed the tracking afterwards. */
+    kind: text("kind").$type<"create" | "update">().notNull().default("create"),
+    /** Format warnings on the tracking number (sent anyway), for the order detail page. */
+    warnings: jsonb("warnings").$type<ReasonCode[]>().notNull().default([]),
+    /** Read-backs done after `sent` without seeing the shipment on the marketplace. */
+    verifyAttempts: integer("verify_attempts").notNull().default(0),
     /** eBay fulfillment id (from the Location header); Amazon returns none. */
     marketplaceFulfillmentId: text("marketplace_fulfillment_id"),
     attempts: integer("attempts").notNull().default(0),
@@ -68,5 +74,23 @@ export const trackingPushes = pgTable(
   ],
 );
 
+/** A customers/data_request from the store: the export we produced for the merchant to hand over. */
+export const dataRequests = pgTable(
+  "data_requests",
+  {
+    id: id(),
+    storeId: ownedBy("store_id", () => stores.id),
+    /** Shopify `data_request.id` (or another platform's request reference). */
+    requestRef: text("request_ref").notNull(),
+    /** Encrypted JSON export of everything we hold about the customer. */
+    exportEnc: text("export_enc"),
+    orderCount: integer("order_count").notNull().default(0),
+    createdAt: createdAt(),
+    completedAt: timestamp("completed_at", { withTimezone: true }),
+  },
+  (t) => [uniqueIndex("data_requests_store_ref_uq").on(t.storeId, t.requestRef)],
+);
+
+export type DataRequestRow = typeof dataRequests.$inferSelect;
 export type ShipmentRow = typeof shipments.$inferSelect;
 export type TrackingPushRow = typeof trackingPushes.$inferSelect;

@@ -14,6 +14,13 @@ export const stores = pgTable(
     /** AES-256-GCM ciphertext (see db/encryption.ts); never plaintext. */
     accessTokenEnc: text("access_token_enc"),
     scopes: text("scopes").notNull().default(""),
+    /**
+     * Encrypted per-store secret BigCommerce sends back in a custom header on every webhook
+     * (registered with the hooks); Shopify signs with the app secret instead.
+     */
+    webhookSecretEnc: text("webhook_secret_enc"),
+    /** Last time the reconciliation job checked this store's webhook subscriptions. */
+    webhooksCheckedAt: timestamp("webhooks_checked_at", { withTimezone: true }),
     currency: text("currency"),
     locale: text("locale"),
     installedAt: timestamp("installed_at", { withTimezone: true }).notNull().defaultNow(),

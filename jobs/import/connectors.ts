@@ -9,13 +9,19 @@ import { decryptCredentials, saveRefreshedTokens } from "../../db/accounts";
 import type { Database } from "../../db/client";
 import type { KeyRing } from "../../db/encryption";
 import type { MarketplaceAccountRow, StoreRow } from "../../db/schema";
-import { decryptStoreToken } from "../../db/stores";
+import {
+  BIGCOMMERCE_SECRET_HEADER,
+  decryptStoreToken,
+  decryptWebhookSecret,
+} from "../../db/stores";
 
 /** The app-level credentials each platform issues to Marketsync itself. */
 export interface PlatformApps {
   amazon?: { clientId: string; clientSecret: string } | undefined;
   ebay?: { appId: string; certId: string } | undefined;
   shopify?: { apiKey: string; apiSecret: string } | undefined;
+  /** Signs the standard-webhooks signature of BigCommerce hooks and the install JWTs. */
+  bigcommerce?: { clientId: string; clientSecret: string } | undefined;
 }
 
 export type { ConnectorLogger } from "../../connectors/types";
@@ -118,9 +124,8 @@ function buildMarketplaceConnector(
 
 /** The connector of an installed store. */
 export function storeConnectorFor(deps: ConnectorDeps, store: StoreRow): StoreConnector {
-  return cached(deps, `${store.id}:${store.accessTokenEnc}:${endpointKey(deps)}`, () =>
-    buildStoreConnector(deps, store),
-  );
+  const key = `${store.id}:${store.accessTokenEnc}:${store.webhookSecretEnc ?? ""}:${endpointKey(deps)}`;
+  return cached(deps, key, () => buildStoreConnector(deps, store));
 }
 
 function endpointKey(deps: ConnectorDeps): string {
@@ -143,9 +148,13 @@ function buildStoreConnector(deps: ConnectorDeps, store: StoreRow): StoreConnect
       endpoint: deps.endpoints.shopify,
     });
   }
+  const webhookSecret = decryptWebhookSecret(deps.keyring, store);
   return createBigCommerceConnector({
     ...common,
     storeHash: store.externalId,
+    ...(webhookSecret
+      ? { webhookSecret: { header: BIGCOMMERCE_SECRET_HEADER, value: webhookSecret } }
+      : {}),
     accessToken,
     currency: store.currency ?? undefined,
     endpoint: deps.endpoints.bigcommerce,

@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Services } from "../../app/services.server";
 import { ensureDemoStore } from "../../app/demo.server";
+import { type ReconcileDeps, reconcileStore } from "../../jobs/tracking/reconcile";
 import { encryptCredentials } from "../../db/accounts";
 import type { AccountSettingsInput } from "../../db/account-settings";
 import { marketplaceAccounts } from "../../db/schema";
@@ -16,7 +17,8 @@ import { SIM_SHOPIFY_APP, type Simulators, startSimulators } from "./index";
  */
 export interface DemoWorld {
   simulators: Simulators;
-  startOrderFlow(): void;
+  /** Starts the marketplaces' orders and the store's warehouse; `publicUrl` is where the app listens. */
+  startOrderFlow(publicUrl: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -146,25 +148,71 @@ export async function startDemo(services: Services): Promise<DemoWorld> {
     }
   };
 
-  let timer: NodeJS.Timeout | undefined;
+  // The simulated warehouse: a few seconds after an order lands in the store, it ships most of
+  // them (never all: some stay open, as in a real shop) with a US or French carrier. The store then
+  // sends fulfillments/create to the app like Shopify would, and the tracking reaches the
+  // marketplace simulators within a second.
+  const shipped = new Set<string>();
+  let shipCounter = 0;
+  const shipSome = async () => {
+    const cutoff = Date.now() - 4_000;
+    for (const order of simulators.shopify.orders(shop)) {
+      const orderGid = `gid://shopify/Order/${order.id}`;
+      if (shipped.has(orderGid) || order.cancelledAt || order.fulfillments.length > 0) continue;
+      if (new Date(order.createdAt).getTime() > cutoff) continue;
+      shipped.add(orderGid);
+      shipCounter += 1;
+      if (shipCounter % 4 === 0) continue; // left for the merchant to ship
+      const french = order.currency === "EUR";
+      const carrier = french
+        ? (["Colissimo", "Chronopost", "Mondial Relay"] as const)[shipCounter % 3]!
+        : (["USPS", "UPS", "FedEx"] as const)[shipCounter % 3]!;
+      await simulators.shopify.createFulfillment(shop, orderGid, {
+        company: carrier,
+        number: demoTrackingNumber(carrier, shipCounter),
+      });
+    }
+  };
+
+  const timers: NodeJS.Timeout[] = [];
+  const every = (ms: number, what: string, run: () => Promise<unknown>) => {
+    const timer = setInterval(() => {
+      void run().catch((error: unknown) =>
+        services.logger.warn({ err: error }, `demo ${what} failed`),
+      );
+    }, ms);
+    timer.unref();
+    timers.push(timer);
+  };
   return {
     simulators,
-    startOrderFlow() {
+    async startOrderFlow(publicUrl: string) {
+      services.publicUrl = publicUrl;
+      // What the install does for a real store: subscribe the app to the store's webhooks.
+      await reconcileStore(services as ReconcileDeps, { storeId: store.id });
       for (let i = 0; i < 6; i++) addOrder();
       void importNow();
-      timer = setInterval(() => {
+      every(5_000, "import", async () => {
         addOrder();
-        void importNow().catch((error: unknown) =>
-          services.logger.warn({ err: error }, "demo import failed"),
-        );
-      }, 5_000);
-      timer.unref();
+        await importNow();
+      });
+      every(3_000, "warehouse", shipSome);
     },
     async stop() {
-      if (timer) clearInterval(timer);
+      for (const timer of timers) clearInterval(timer);
       await simulators.stop();
     },
   };
+}
+
+/** Tracking numbers shaped like each carrier's, so no format warning distracts in the demo. */
+function demoTrackingNumber(carrier: string, n: number): string {
+  const digits = String(100_000_000 + n * 7_919).padStart(9, "0");
+  if (carrier === "UPS") return `1Z999AA1${digits.slice(0, 8)}`.padEnd(18, "0");
+  if (carrier === "USPS") return `9400111${digits}${digits.slice(0, 6)}`;
+  if (carrier === "Colissimo") return `6A${digits}${digits.slice(0, 2)}`;
+  if (carrier === "FedEx") return `7${digits}${digits.slice(0, 2)}`;
+  return `${carrier.slice(0, 2).toUpperCase()}${digits}`;
 }
 
 async function upsertDemoAccount(

@@ -142,6 +142,8 @@ interface ShopState {
   deliveries: WebhookDelivery[];
   nextOrderNumber: number;
   bucket: SimBucket;
+  /** Webhooks are recorded but not sent (a lost delivery, an app endpoint that was down). */
+  webhooksPaused: boolean;
 }
 
 export interface ShopifySimulator {
@@ -177,6 +179,8 @@ export interface ShopifySimulator {
   /** Sends a webhook of `topic` (e.g. APP_UNINSTALLED) to its subscribers with the given payload. */
   sendWebhook(shop: string, topic: string, payload: unknown): Promise<WebhookDelivery[]>;
   deliveries(shop: string): WebhookDelivery[];
+  /** While paused, webhooks are recorded as undelivered (`error: "paused"`) instead of sent. */
+  pauseWebhooks(shop: string, paused: boolean): void;
   subscriptions(shop: string): { id: string; topic: string; uri: string }[];
   /** Makes the shop's current access token(s) expired (401 until refreshed). */
   expireAccessTokens(shop: string): void;
@@ -344,6 +348,12 @@ export async function startShopifySimulator(
         body: payload,
         headers,
       };
+      if (shop.webhooksPaused) {
+        delivery.error = "paused";
+        shop.deliveries.push(delivery);
+        out.push(delivery);
+        continue;
+      }
       try {
         const res = await fetch(sub.uri, {
           method: "POST",
@@ -1077,6 +1087,7 @@ export async function startShopifySimulator(
         subscriptions: [],
         deliveries: [],
         nextOrderNumber: 1001,
+        webhooksPaused: false,
         bucket: new SimBucket(restoreRate, bucketSize),
       });
       const ttl = seed.accessTokenTtlSeconds;
@@ -1165,6 +1176,9 @@ export async function startShopifySimulator(
     },
     sendWebhook: (domain, topic, payload) => deliver(shopOf(domain), topic, payload),
     deliveries: (domain) => shopOf(domain).deliveries,
+    pauseWebhooks(domain, paused) {
+      shopOf(domain).webhooksPaused = paused;
+    },
     subscriptions: (domain) =>
       shopOf(domain).subscriptions.map((s) => ({
         id: gid("WebhookSubscription", s.id),

@@ -1,0 +1,118 @@
+import { timingSafeEqual, createHmac } from "node:crypto";
+import { ApiVersion, LogSeverity, shopifyApi, type WebhookValidation } from "@shopify/shopify-api";
+import { json } from "@remix-run/node";
+import type { Transaction } from "../jobs/boss";
+import { webhookReceipts } from "../db/schema";
+import type { Services } from "./services.server";
+
+/**
+ * What every webhook route shares: verify, record the receipt and enqueue in one transaction, then
+ * answer. Routes stay thin (Shopify app template): the work happens in jobs, so a busy worker never
+ * slows an answer down and a redelivery never does the work twice.
+ */
+
+export type WebhookSource = (typeof webhookReceipts.$inferInsert)["source"];
+
+export interface Receipt {
+  source: WebhookSource;
+  /** Shopify `topic:X-Shopify-Event-Id`, BigCommerce payload hash, eBay notification id. */
+  deliveryId: string;
+  topic: string;
+  storeId: string | null;
+  webhookId?: string | undefined;
+  triggeredAt?: Date | undefined;
+}
+
+/**
+ * Records the receipt and, when it is the first delivery, runs `enqueue` in the same transaction:
+ * either both exist afterwards or neither. A concurrent duplicate waits on the unique index and
+ * then finds the row, so five simultaneous deliveries enqueue once.
+ */
+export async function acceptWebhook(
+  services: Pick<Services, "db">,
+  receipt: Receipt,
+  enqueue: (tx: Transaction) => Promise<unknown>,
+): Promise<"accepted" | "duplicate"> {
+  return services.db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(webhookReceipts)
+      .values({
+        source: receipt.source,
+        deliveryId: receipt.deliveryId,
+        topic: receipt.topic,
+        storeId: receipt.storeId,
+        webhookId: receipt.webhookId ?? null,
+        triggeredAt: receipt.triggeredAt ?? null,
+      })
+      .onConflictDoNothing({ target: [webhookReceipts.source, webhookReceipts.deliveryId] })
+      .returning({ id: webhookReceipts.id });
+    if (!row) return "duplicate";
+    await enqueue(tx);
+    return "accepted";
+  });
+}
+
+/** Plain-text answers: platforms read the status only, and nothing internal leaks. */
+export function webhookAnswer(status: number, message: string) {
+  return json({ status, message }, { status, headers: { "Cache-Control": "no-store" } });
+}
+
+const validators = new Map<string, ReturnType<typeof shopifyApi>>();
+
+/**
+ * Shopify's own HMAC check (`webhooks.validate`) on the raw body: base64 HMAC-SHA256 with the app
+ * secret, compared in constant time, plus the required headers. A validator per secret (the demo's
+ * simulated app and a real one never share a process, but tests run several).
+ */
+export async function validateShopifyWebhook(
+  apiKey: string,
+  apiSecret: string,
+  request: Request,
+  rawBody: string,
+): Promise<WebhookValidation> {
+  let api = validators.get(apiSecret);
+  if (!api) {
+    api = shopifyApi({
+      apiKey,
+      apiSecretKey: apiSecret,
+      apiVersion: ApiVersion.July26,
+      hostName: "marketsync.invalid",
+      isEmbeddedApp: true,
+      logger: { level: LogSeverity.Error, log: () => undefined },
+    });
+    validators.set(apiSecret, api);
+  }
+  const headers: Record<string, string> = {};
+  request.headers.forEach((value, key) => {
+    headers[key] = value;
+  });
+  // Which runtime adapter the library uses is process-wide state (shopify-app-remix installs the
+  // web one, our connectors the node one): give it a request both can read.
+  Object.defineProperty(headers, "entries", {
+    value: () => Object.entries(headers)[Symbol.iterator](),
+    enumerable: false,
+  });
+  return api.webhooks.validate({
+    rawBody,
+    rawRequest: { method: request.method, url: request.url, headers } as never,
+  });
+}
+
+/** Constant-time string comparison that does not leak the expected length through early exits. */
+export function safeEqual(given: string, expected: string): boolean {
+  const a = createHmac("sha256", "marketsync-compare").update(given).digest();
+  const b = createHmac("sha256", "marketsync-compare").update(expected).digest();
+  return timingSafeEqual(a, b) && given.length === expected.length;
+}
+
+/** Parses a JSON object body; undefined when it is not one. */
+export function parseJsonObject(rawBody: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(rawBody);
+    return value && typeof value === "object" && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
