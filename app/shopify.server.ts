@@ -49,7 +49,7 @@ function createShopify() {
     hooks: {
       afterAuth: async ({ session }) => {
         if (session.isOnline || !session.accessToken) return;
-        await upsertInstalledStore(
+        const store = await upsertInstalledStore(
           { db, keyring },
           {
             platform: "shopify",
@@ -58,6 +58,9 @@ function createShopify() {
             scopes: session.scope ?? "",
           },
         );
+        // Subscribes the store's webhooks through the Admin API (also covered by shopify.app.toml)
+        // and catches up on fulfillments made while the app was not installed.
+        await getServices().jobs?.send(db, "tracking.reconcile_store", { storeId: store.id });
         logger.info({ shop: session.shop }, "shopify store installed");
       },
     },
