@@ -70,11 +70,7 @@ export async function upsertMarketplaceOrder(
         : null,
   };
   const [previous] = await tx
-    .select({
-      id: marketplaceOrders.id,
-      state: marketplaceOrders.state,
-      piiPurgedAt: marketplaceOrders.piiPurgedAt,
-    })
+    .select({ id: marketplaceOrders.id, state: marketplaceOrders.state })
     .from(marketplaceOrders)
     .where(
       and(
@@ -92,10 +88,11 @@ export async function upsertMarketplaceOrder(
       // Only a newer copy replaces what we have: redelivered or re-polled orders change nothing.
       setWhere: sql`excluded.marketplace_updated_at > ${marketplaceOrders.marketplaceUpdatedAt}`,
     })
-    .returning({ id: marketplaceOrders.id });
+    .returning({ id: marketplaceOrders.id, piiPurgedAt: marketplaceOrders.piiPurgedAt });
   if (!row) return { id: previous!.id, change: "unchanged", previousState: previous!.state };
-  // Erased buyer data stays erased, whatever a later copy of the order carries.
-  if (previous?.piiPurgedAt) await purgeOrderPii(tx, keyring, [row.id], previous.piiPurgedAt);
+  // Erased buyer data stays erased, whatever a later copy of the order carries (read from the
+  // upsert itself, so a purge that committed since the select above is seen too).
+  if (row.piiPurgedAt) await purgeOrderPii(tx, keyring, [row.id], row.piiPurgedAt);
 
   await tx.delete(marketplaceOrderLines).where(eq(marketplaceOrderLines.orderId, row.id));
   if (order.lines.length > 0) {

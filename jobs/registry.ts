@@ -123,7 +123,12 @@ export const JOBS = {
    */
   "store.lifecycle": {
     payload: z.discriminatedUnion("event", [
-      z.object({ storeId: uuid, event: z.literal("uninstalled") }),
+      z.object({
+        storeId: uuid,
+        event: z.literal("uninstalled"),
+        /** When the platform says it happened: older than the store's install → ignored. */
+        triggeredAt: z.iso.datetime({ offset: true }).optional(),
+      }),
       z.object({ storeId: uuid, event: z.literal("shop_redact") }),
       z.object({
         storeId: uuid,

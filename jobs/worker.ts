@@ -1,7 +1,7 @@
 import { isConnectorError } from "../connectors/errors";
 import type { JobQueue } from "./boss";
 import { cancelImportedOrder } from "./import/cancel-order";
-import { pollAccount, type ImportDeps } from "./import/poll-account";
+import { pollAccount } from "./import/poll-account";
 import { processOrder } from "./import/process-order";
 import { enqueueDuePolls } from "./import/schedule";
 import { deleteEbayUserData } from "./privacy/ebay-account-deletion";

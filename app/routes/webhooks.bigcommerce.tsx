@@ -112,9 +112,18 @@ export async function action({ request }: ActionFunctionArgs) {
       enqueue = (tx) => jobs.send(tx, "store.order_cancelled", { storeId, storeOrderId: orderId });
       break;
     }
-    case "store/app/uninstalled":
-      enqueue = (tx) => jobs.send(tx, "store.lifecycle", { storeId, event: "uninstalled" });
+    case "store/app/uninstalled": {
+      const triggeredAt = payload.created_at
+        ? new Date(payload.created_at * 1000).toISOString()
+        : undefined;
+      enqueue = (tx) =>
+        jobs.send(tx, "store.lifecycle", {
+          storeId,
+          event: "uninstalled",
+          ...(triggeredAt ? { triggeredAt } : {}),
+        });
       break;
+    }
     default:
       logger.info({ scope: payload.scope, storeId }, "bigcommerce webhook scope not handled");
       return webhookAnswer(200, "scope not handled");

@@ -91,9 +91,16 @@ export async function action({ request }: ActionFunctionArgs) {
         jobs.send(tx, "store.order_cancelled", { storeId, storeOrderId: gid("Order", orderId) });
       break;
     }
-    case "app/uninstalled":
-      enqueue = (tx) => jobs.send(tx, "store.lifecycle", { storeId, event: "uninstalled" });
+    case "app/uninstalled": {
+      const triggeredAt = isoOrUndefined(check.triggeredAt);
+      enqueue = (tx) =>
+        jobs.send(tx, "store.lifecycle", {
+          storeId,
+          event: "uninstalled",
+          ...(triggeredAt ? { triggeredAt } : {}),
+        });
       break;
+    }
     case "shop/redact":
       enqueue = (tx) => jobs.send(tx, "store.lifecycle", { storeId, event: "shop_redact" });
       break;

@@ -120,7 +120,7 @@ function nextOffset(page: EbayOrderSearchPagedCollection): number | undefined {
  * request interceptor that swaps the origin of every eBay URL for `endpoint`, keeping the path and
  * query. One place, every call (REST and Identity) covered.
  */
-function createRequest(endpoint: string | undefined, timeoutMs: number): AxiosRequest {
+export function createRequest(endpoint: string | undefined, timeoutMs: number): AxiosRequest {
   const req = new AxiosRequest({ timeout: timeoutMs });
   if (endpoint) {
     const origin = new URL(endpoint);

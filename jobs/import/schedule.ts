@@ -1,7 +1,7 @@
 import { and, eq, isNull, lte, or } from "drizzle-orm";
 import { parseAccountSettings } from "../../db/account-settings";
 import type { Database } from "../../db/client";
-import { marketplaceAccounts } from "../../db/schema";
+import { marketplaceAccounts, stores } from "../../db/schema";
 import type { JobQueue } from "../boss";
 
 /**
@@ -26,9 +26,12 @@ export async function enqueueDuePolls(
       lastImportAt: marketplaceAccounts.lastImportAt,
     })
     .from(marketplaceAccounts)
+    // An uninstalled store's accounts keep their history but are not polled.
+    .innerJoin(stores, eq(stores.id, marketplaceAccounts.storeId))
     .where(
       and(
         eq(marketplaceAccounts.status, "active"),
+        isNull(stores.uninstalledAt),
         or(
           isNull(marketplaceAccounts.lastImportAt),
           lte(marketplaceAccounts.lastImportAt, new Date(now.getTime() - 60_000)),

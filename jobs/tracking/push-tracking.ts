@@ -147,6 +147,18 @@ export async function pushTracking(
     await refreshOrderTracking(tx, push.orderId, now(deps));
   });
 
+  deps.logger.info(
+    {
+      pushId: push.id,
+      platform: account.platform,
+      orderId: ctx.orderId,
+      carrierCode: push.carrierCode,
+      outcome,
+    },
+    outcome === "adopted"
+      ? "tracking already on the marketplace"
+      : "tracking sent to the marketplace",
+  );
   const verified = await verify(deps, ctx, { lastAttempt: false }).catch(() => "later" as const);
   if (verified === "later") {
     await deps.jobs.send(
@@ -255,6 +267,7 @@ async function fail(
   ctx: Pick<PushContext, "push" | "storeId">,
   reason: ReasonCode,
 ): Promise<void> {
+  deps.logger.warn({ pushId: ctx.push.id, reason: reason.code }, "tracking push failed");
   await deps.db.transaction(async (tx) => {
     await tx
       .update(trackingPushes)

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEbayConnector } from "../../connectors/ebay/client";
+import { EbayNotificationKeys } from "../../connectors/ebay/notifications";
 import { RateLimitRegistry } from "../../connectors/rate-limit/registry";
 import { ebayLineItemId, ebayOrderId } from "../../connectors/types";
 import type { Exchange } from "../simulators/shared/server";
 import {
   type EbaySimulator,
   FULFILLMENT_BASE,
+  NOTIFICATION_BASE,
   startEbaySimulator,
   TOO_MANY_REQUESTS_BODY,
 } from "../simulators/ebay";
@@ -304,3 +306,74 @@ function errorContainerDoc(doc: OpenApiDoc): OpenApiDoc {
     },
   };
 }
+
+const NOTIFICATION_SPEC = "ebay/commerce_notification_v1_oas3.json";
+
+/**
+ * The Notification API's getPublicKey, driven through the connector's key source (application
+ * token, then the key by id): the simulator's answers must match eBay's contract
+ * (ebay/commerce_notification_v1_oas3.json) — the 200 body against `PublicKey`, the 404's errorId
+ * against the operation's x-response-codes — and the token the connector used must come from the
+ * flow and scope the operation's `security` names.
+ */
+describe.skipIf(!specsAvailable())("eBay Notification API contract (getPublicKey)", () => {
+  let sim: EbaySimulator;
+  let doc: OpenApiDoc;
+  const template = "/public_key/{public_key_id}";
+
+  beforeAll(async () => {
+    doc = await loadSpec(NOTIFICATION_SPEC);
+    sim = await startEbaySimulator({ scale: 1000 });
+    const keys = new EbayNotificationKeys({ endpoint: sim.url, credentials: sim.app });
+    await keys.get(sim.notificationKeyId());
+    await keys.get("00000000-0000-4000-8000-000000000000");
+  }, 30_000);
+  afterAll(async () => {
+    await sim?.stop();
+  });
+
+  it("GIVEN the connector's calls THEN their path is the spec's, under its server base path", () => {
+    const servers = (
+      doc as unknown as { servers: { variables: { basePath: { default: string } } }[] }
+    ).servers;
+    expect(servers[0]!.variables.basePath.default).toBe(NOTIFICATION_BASE);
+    const calls = sim.server.exchangesFor("getPublicKey");
+    expect(calls).toHaveLength(2);
+    for (const e of calls) {
+      expect(e.request.method).toBe("GET");
+      expect(e.request.path).toMatch(new RegExp(`^${NOTIFICATION_BASE}/public_key/[^/]+$`));
+      expect([...e.request.query.keys()]).toEqual([]);
+    }
+  });
+
+  it("GIVEN a known key id THEN the 200 body matches PublicKey, with eBay's ECDSA/SHA1 one-line PEM", () => {
+    const ok = sim.server.exchangesFor("getPublicKey").find((e) => e.response.status === 200)!;
+    const result = validateResponse(doc, "GET", template, 200, ok.response.body);
+    expect(result.errors).toEqual([]);
+    expect(ok.response.body).toEqual({
+      algorithm: "ECDSA",
+      digest: "SHA1",
+      key: expect.stringMatching(
+        /^-----BEGIN PUBLIC KEY-----[A-Za-z0-9+/=]+-----END PUBLIC KEY-----$/,
+      ),
+    });
+  });
+
+  it("GIVEN an unknown key id THEN the 404 is declared and its errorId is in x-response-codes", () => {
+    const missing = sim.server.exchangesFor("getPublicKey").find((e) => e.response.status === 404)!;
+    expect(declaredStatuses(doc, "GET", template)).toContain("404");
+    const codes = responseCodes(doc, "GET", template, "404")!;
+    const errors = (missing.response.body as { errors: { errorId: number }[] }).errors;
+    expect(errors.length).toBeGreaterThan(0);
+    for (const err of errors) expect(codes.has(String(err.errorId))).toBe(true);
+  });
+
+  it("GIVEN the operation's security THEN the connector used a client-credentials token with that scope", () => {
+    const op = doc.paths[template]!.get as { security: { api_auth: string[] }[] };
+    const scopes = op.security[0]!.api_auth;
+    const [grant] = sim.server.exchangesFor("identity.token");
+    const form = grant!.request.body as { grant_type: string; scope: string };
+    expect(form.grant_type).toBe("client_credentials");
+    expect(form.scope.split(" ").sort()).toEqual([...scopes].sort());
+  });
+});

@@ -37,7 +37,7 @@ export async function startAppServer(
   const config = parseConfig({
     ...world.childEnv(),
     NODE_ENV: "test",
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+    LOG_LEVEL: "silent",
     EBAY_VERIFICATION_TOKEN: TEST_EBAY_VERIFICATION_TOKEN,
   });
   const logger = createLogger(config);

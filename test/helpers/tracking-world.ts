@@ -1,9 +1,17 @@
 import { createHmac, randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
-import { marketplaceOrders, type StoreRow } from "../../db/schema";
+import { asc, eq, sql } from "drizzle-orm";
+import { rowsOf } from "../../db/client";
+import {
+  marketplaceOrders,
+  type StoreRow,
+  syncEvents,
+  trackingPushes,
+  type TrackingPushRow,
+} from "../../db/schema";
 import type { ImportDeps } from "../../jobs/import/poll-account";
 import { pollAccount } from "../../jobs/import/poll-account";
 import { processOrder } from "../../jobs/import/process-order";
+import { WAKE_CHANNEL } from "../../jobs/registry";
 import { reconcileStore } from "../../jobs/tracking/reconcile";
 import { startWorker, type Worker } from "../../jobs/worker";
 import { SIM_SHOPIFY_APP } from "../simulators";
@@ -117,4 +125,181 @@ export async function until<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared by the tracking acceptance tests (crash, faults, edge cases, BigCommerce).
+
+export const US_BUYER = {
+  fullName: "Ava Johnson",
+  addressLine1: "12 Maple St",
+  city: "Portland",
+  stateOrProvince: "OR",
+  postalCode: "97201",
+  countryCode: "US",
+};
+
+/** An eBay order seeded for `seller` and imported into the account's store. */
+export async function importEbayOrder(
+  t: TrackingWorld,
+  input: {
+    accountId: string;
+    seller: string;
+    lines?: { sku: string; quantity: number; unitPrice?: string }[];
+  },
+): Promise<{ ebayOrderId: string; orderId: string }> {
+  const lines = input.lines ?? [{ sku: "MUG-BLUE", quantity: 2 }];
+  const ebayOrderId = t.world.simulators.ebay.seedOrder({
+    seller: input.seller,
+    lines: lines.map((l) => ({ ...l, title: l.sku, unitPrice: l.unitPrice ?? "14.00" })),
+    shipTo: US_BUYER,
+  });
+  const orderId = (await t.importOrders(input.accountId)).get(ebayOrderId);
+  if (!orderId) throw new Error(`eBay order ${ebayOrderId} was not imported`);
+  return { ebayOrderId, orderId };
+}
+
+/** An Amazon order of the simulator's seller, imported into the account's store. */
+export async function importAmazonOrder(
+  t: TrackingWorld,
+  input: { accountId: string; items?: { sku: string; quantity: number }[] },
+): Promise<{ amazonOrderId: string; orderId: string }> {
+  const items = input.items ?? [{ sku: "MUG-BLUE", quantity: 1 }];
+  const order = t.world.simulators.amazon.seedOrder({
+    status: "UNSHIPPED",
+    items: items.map((i) => ({ ...i, title: i.sku, unitPrice: "14.00" })),
+    shipTo: {
+      name: US_BUYER.fullName,
+      addressLine1: US_BUYER.addressLine1,
+      city: US_BUYER.city,
+      stateOrRegion: US_BUYER.stateOrProvince,
+      postalCode: US_BUYER.postalCode,
+      countryCode: US_BUYER.countryCode,
+    },
+  });
+  const orderId = (await t.importOrders(input.accountId)).get(order.orderId);
+  if (!orderId) throw new Error(`Amazon order ${order.orderId} was not imported`);
+  return { amazonOrderId: order.orderId, orderId };
+}
+
+/** The Shopify order GID created for a marketplace order. */
+export function shopifyOrderGid(t: TrackingWorld, store: StoreRow, marketplaceOrderId: string) {
+  const found = t.world.simulators.shopify
+    .orders(store.externalId)
+    .find((o) => o.sourceIdentifier === marketplaceOrderId);
+  if (!found) throw new Error(`no Shopify order for ${marketplaceOrderId}`);
+  return `gid://shopify/Order/${found.id}`;
+}
+
+/** The merchant ships the whole Shopify order (sends fulfillments/create); the fulfillment GID. */
+export function shipOnShopify(
+  t: TrackingWorld,
+  store: StoreRow,
+  marketplaceOrderId: string,
+  tracking: { company: string; number: string },
+): Promise<string> {
+  return t.world.simulators.shopify.createFulfillment(
+    store.externalId,
+    shopifyOrderGid(t, store, marketplaceOrderId),
+    tracking,
+  );
+}
+
+export function pushesOf(t: TrackingWorld, orderId: string): Promise<TrackingPushRow[]> {
+  return t.world.database.db
+    .select()
+    .from(trackingPushes)
+    .where(eq(trackingPushes.orderId, orderId))
+    .orderBy(asc(trackingPushes.createdAt));
+}
+
+/** The order's timeline, oldest first. */
+export async function timelineOf(
+  t: TrackingWorld,
+  orderId: string,
+): Promise<{ kind: string; params: Record<string, unknown> }[]> {
+  return t.world.database.db
+    .select({ kind: syncEvents.kind, params: syncEvents.params })
+    .from(syncEvents)
+    .where(eq(syncEvents.orderId, orderId))
+    .orderBy(asc(syncEvents.id));
+}
+
+/** Waits until the order has `count` pushes and every one is in `state`. */
+export function untilPushes(
+  t: TrackingWorld,
+  orderId: string,
+  state: TrackingPushRow["state"],
+  options: { count?: number; timeoutMs?: number } = {},
+): Promise<TrackingPushRow[]> {
+  const count = options.count ?? 1;
+  return until(
+    `${count} push(es) of order ${orderId} to be ${state}`,
+    async () => {
+      const pushes = await pushesOf(t, orderId);
+      return pushes.length === count && pushes.every((p) => p.state === state) ? pushes : false;
+    },
+    options.timeoutMs,
+  );
+}
+
+export interface QueuedJob {
+  id: string;
+  state: string;
+  retryCount: number;
+  startAfter: Date;
+  data: Record<string, unknown>;
+  sourceName: string | null;
+}
+
+/** pg-boss rows of one queue (dead-letter rows carry the queue they came from in sourceName). */
+export async function jobsNamed(t: TrackingWorld, name: string): Promise<QueuedJob[]> {
+  const rows = rowsOf<{
+    id: string;
+    state: string;
+    retry_count: number;
+    start_after: string | Date;
+    data: Record<string, unknown>;
+    source_name: string | null;
+  }>(
+    await t.world.database.db.execute(
+      sql`select id, state, retry_count, start_after, data, source_name
+          from pgboss.job where name = ${name} order by created_on`,
+    ),
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    state: r.state,
+    retryCount: Number(r.retry_count),
+    startAfter: new Date(r.start_after),
+    data: r.data,
+    sourceName: r.source_name,
+  }));
+}
+
+/**
+ * Stands in for the backoff elapsing: jobs of `name` waiting in `retry` become due now, and the
+ * workers are woken as a fresh enqueue would wake them. pg-boss has already chosen and stored each
+ * job's backoff (start_after); only the wait is skipped, never an attempt.
+ */
+export async function makeRetriesDueNow(t: TrackingWorld, name: string): Promise<number> {
+  const moved = rowsOf<{ id: string }>(
+    await t.world.database.db.execute(
+      sql`update pgboss.job set start_after = now()
+          where name = ${name} and state = 'retry' returning id`,
+    ),
+  );
+  await t.world.database.db.execute(sql`select pg_notify(${WAKE_CHANNEL}, ${name})`);
+  return moved.length;
+}
+
+/**
+ * What pg-boss's supervisor does to a job whose worker died, once it has been active longer than
+ * the queue's expireInSeconds: fail it, so it is retried. Done at once instead of waiting out the
+ * expiry. Returns the ids expired.
+ */
+export async function expireActiveJobs(t: TrackingWorld, name: string): Promise<string[]> {
+  const ids = (await jobsNamed(t, name)).filter((j) => j.state === "active").map((j) => j.id);
+  if (ids.length > 0) await t.world.jobs.boss.fail(name, ids, { message: "job timed out" });
+  return ids;
 }

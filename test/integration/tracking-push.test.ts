@@ -37,7 +37,6 @@ describe("store fulfillments become marketplace tracking", () => {
   let store: StoreRow;
   let ebayAccount: string;
   let amazonAccount: string;
-  let seq = 0;
 
   beforeAll(async () => {
     t = await startTrackingWorld();
@@ -54,7 +53,6 @@ describe("store fulfillments become marketplace tracking", () => {
   afterAll(() => t?.close());
 
   async function importedEbayOrder(lines = [{ sku: "MUG-BLUE", quantity: 2 }]) {
-    seq += 1;
     const ebayOrderId = t.world.simulators.ebay.seedOrder({
       seller: "tracking_seller",
       lines: lines.map((l) => ({ ...l, title: l.sku, unitPrice: "14.00" })),

@@ -171,6 +171,7 @@ export async function startDemo(services: Services): Promise<DemoWorld> {
         company: carrier,
         number: demoTrackingNumber(carrier, shipCounter),
       });
+      services.logger.info({ order: order.name, carrier }, "demo warehouse shipped an order");
     }
   };
 

@@ -7,18 +7,42 @@ import type {
 } from "../../../connectors/ebay/types";
 import { type SimRequest, type SimResponse, SimulatorServer } from "../shared/server";
 import { FilterError, parseOrderFilter } from "./filter";
+import {
+  type AccountDeletionInput,
+  type ChallengeResult,
+  type DeliveryResult,
+  deliverNotification,
+  INVALID_KEY_ID_BODY,
+  NOTIFICATION_BASE,
+  NotificationSigner,
+  sendChallenge,
+  type SignedNotification,
+} from "./notifications";
 import { buildOrder, type OrderRecord, renderOrder, type SeedOrderInput } from "./orders";
 
 export { type SeedLine, type SeedOrderInput, VAT_SITES } from "./orders";
+export {
+  ACCOUNT_DELETION_TOPIC,
+  type AccountDeletionInput,
+  type ChallengeResult,
+  type DeliveryResult,
+  type EbayPublicKeyAnswer,
+  expectedChallengeResponse,
+  INVALID_KEY_ID_BODY,
+  NOTIFICATION_BASE,
+  type SignedNotification,
+} from "./notifications";
 
 /**
  * Stateful eBay simulator: Identity token endpoint + Sell Fulfillment v1 order and
  * shipping_fulfillment resources, on eBay's real paths, with eBay's error bodies, OAuth user tokens
- * (expire, revoke), per-application daily call quotas modelled as token buckets, and the shared
- * fault injection. Admin routes live under `/__admin/ebay/…`.
+ * (expire, revoke) and application tokens (client credentials), per-application daily call quotas
+ * modelled as token buckets, and the shared fault injection. The Notification API's getPublicKey
+ * serves the keys the simulator signs MARKETPLACE_ACCOUNT_DELETION notifications with
+ * (`./notifications.ts`). Admin routes live under `/__admin/ebay/…`.
  *
  * Fault operation names: `identity.token`, `getOrders`, `getOrder`, `getShippingFulfillments`,
- * `createShippingFulfillment`, `getShippingFulfillment`.
+ * `createShippingFulfillment`, `getShippingFulfillment`, `getPublicKey`.
  */
 
 export const FULFILLMENT_BASE = "/sell/fulfillment/v1";
@@ -28,6 +52,8 @@ export const SCOPE_FULFILLMENT_READONLY =
   "https://api.ebay.com/oauth/api_scope/sell.fulfillment.readonly";
 export const SCOPE_BASE = "https://api.ebay.com/oauth/api_scope";
 const DEFAULT_SCOPES = [SCOPE_BASE, SCOPE_FULFILLMENT];
+/** Scopes an application token (client credentials grant) may carry; Sell scopes need a user. */
+const APPLICATION_SCOPES = [SCOPE_BASE];
 export const ACCESS_TOKEN_TTL_S = 7200;
 
 export const DEFAULT_APP = {
@@ -42,6 +68,8 @@ export const DEFAULT_QUOTAS: Record<SellOperation, { perDay: number; burst: numb
   getShippingFulfillments: { perDay: 100_000, burst: 50 },
   getShippingFulfillment: { perDay: 100_000, burst: 50 },
   createShippingFulfillment: { perDay: 100_000, burst: 50 },
+  // "API call limits": the Notification API allows 10,000 calls a day per application.
+  getPublicKey: { perDay: 10_000, burst: 20 },
 };
 
 export type SellOperation =
@@ -49,7 +77,8 @@ export type SellOperation =
   | "getOrder"
   | "getShippingFulfillments"
   | "getShippingFulfillment"
-  | "createShippingFulfillment";
+  | "createShippingFulfillment"
+  | "getPublicKey";
 
 /** eBay's common 429 body (RESTful API common errors: errorId 2001, domain ACCESS). */
 export const TOO_MANY_REQUESTS_BODY = {
@@ -97,6 +126,8 @@ export interface IssuedTokens {
 }
 
 interface AccessTokenRecord {
+  /** `application`: client credentials grant, no user behind it (username is empty). */
+  kind: "user" | "application";
   username: string;
   appId: string;
   scopes: string[];
@@ -137,6 +168,22 @@ export interface EbaySimulator {
   revokeRefreshTokens(username?: string): void;
   /** Refresh-token grants the token endpoint answered with a new access token. */
   refreshCount(): number;
+  /** Client-credentials grants the token endpoint answered (application tokens minted). */
+  applicationTokenCount(): number;
+  /** Key id the next notifications are signed with. */
+  notificationKeyId(): string;
+  /** A new signing key; earlier key ids stay retrievable through getPublicKey. */
+  rotateNotificationKey(): string;
+  /** `X-EBAY-SIGNATURE` for these body bytes (the active key, or `kid`). */
+  signNotification(rawBody: string, kid?: string): string;
+  /** A signed MARKETPLACE_ACCOUNT_DELETION notification, not sent (tests may alter it). */
+  accountDeletionNotification(input: AccountDeletionInput): SignedNotification;
+  /** POSTs a notification to `url` as eBay does. */
+  deliverNotification(url: string, notification: SignedNotification): Promise<DeliveryResult>;
+  /** Builds, signs and POSTs an account-deletion notification to `url`. */
+  sendAccountDeletion(url: string, input: AccountDeletionInput): Promise<DeliveryResult>;
+  /** eBay's endpoint validation GET (`?challenge_code=`), checked against the expected hash. */
+  sendChallenge(url: string, verificationToken: string): Promise<ChallengeResult>;
 }
 
 export async function startEbaySimulator(
@@ -153,6 +200,8 @@ export async function startEbaySimulator(
   });
   const state = new EbayState();
   const app = DEFAULT_APP;
+  // Keys survive a reset, as eBay's do: a reset clears what tests seeded, not eBay's identity.
+  const signer = new NotificationSigner();
   server.onReset(() => state.clear());
 
   // ---------- Identity: token endpoint ----------
@@ -207,6 +256,14 @@ export async function startEbaySimulator(
       state.getShippingFulfillment(req, account),
     ),
   );
+
+  // ---------- Notification API ----------
+  server.route("GET", `${NOTIFICATION_BASE}/public_key/:publicKeyId`, "getPublicKey", (req) => {
+    const auth = state.authenticateApplication(req);
+    if (auth) return auth;
+    const answer = signer.publicKey(req.params.publicKeyId ?? "");
+    return answer ? { status: 200, body: answer } : { status: 404, body: INVALID_KEY_ID_BODY };
+  });
 
   for (const [operation, quota] of Object.entries({ ...DEFAULT_QUOTAS, ...options.quotas })) {
     server.rateLimit(operation, {
@@ -299,6 +356,37 @@ export async function startEbaySimulator(
     state.revokeRefreshTokens((req.body as { username?: string } | undefined)?.username);
     return { status: 204 };
   });
+  server.route(
+    "POST",
+    "/__admin/ebay/notifications/account-deletion",
+    "admin.ebay.accountDeletion",
+    async (req) => {
+      const body = (req.body ?? {}) as Partial<AccountDeletionInput> & { url?: unknown };
+      if (typeof body.url !== "string" || !URL.canParse(body.url)) return bad("url is required");
+      if (typeof body.username !== "string" || !body.username) {
+        return bad("username is required");
+      }
+      const result = await deliverNotification(
+        body.url,
+        signer.accountDeletion({ ...body, username: body.username }),
+      );
+      return ok({ status: result.status, notificationId: result.notificationId });
+    },
+  );
+  server.route(
+    "POST",
+    "/__admin/ebay/notifications/challenge",
+    "admin.ebay.challenge",
+    async (req) => {
+      const body = (req.body ?? {}) as { url?: unknown; verificationToken?: unknown };
+      if (typeof body.url !== "string" || !URL.canParse(body.url)) return bad("url is required");
+      if (typeof body.verificationToken !== "string") return bad("verificationToken is required");
+      return ok(await sendChallenge(body.url, body.verificationToken));
+    },
+  );
+  server.route("POST", "/__admin/ebay/notifications/keys/rotate", "admin.ebay.rotateKey", () =>
+    ok({ kid: signer.rotate() }, 201),
+  );
 
   await server.start();
 
@@ -322,6 +410,14 @@ export async function startEbaySimulator(
     expireAccessTokens: (username) => state.expireAccessTokens(username),
     revokeRefreshTokens: (username) => state.revokeRefreshTokens(username),
     refreshCount: () => state.refreshGrants,
+    applicationTokenCount: () => state.applicationGrants,
+    notificationKeyId: () => signer.activeKid,
+    rotateNotificationKey: () => signer.rotate(),
+    signNotification: (rawBody, kid) => signer.signatureHeader(rawBody, kid),
+    accountDeletionNotification: (input) => signer.accountDeletion(input),
+    deliverNotification: (url, notification) => deliverNotification(url, notification),
+    sendAccountDeletion: (url, input) => deliverNotification(url, signer.accountDeletion(input)),
+    sendChallenge: (url, verificationToken) => sendChallenge(url, verificationToken),
   };
 }
 
@@ -381,6 +477,7 @@ class EbayState {
   readonly orders = new Map<string, OrderRecord>();
   readonly fulfillments = new Map<string, ReceivedFulfillment[]>();
   refreshGrants = 0;
+  applicationGrants = 0;
   private fulfillmentSeq = 0;
 
   clear(): void {
@@ -390,6 +487,7 @@ class EbayState {
     this.orders.clear();
     this.fulfillments.clear();
     this.refreshGrants = 0;
+    this.applicationGrants = 0;
   }
 
   // ----- accounts and tokens -----
@@ -419,8 +517,16 @@ class EbayState {
   private issueAccessToken(username: string, appId: string, scopes: string[]) {
     const token = `v^1.1#i^1#f^0#p^3#I^3#r^0#t^${randomBytes(32).toString("base64url")}`;
     const expiresAt = Date.now() + ACCESS_TOKEN_TTL_S * 1000;
-    this.accessTokens.set(token, { username, appId, scopes, expiresAt });
+    this.accessTokens.set(token, { kind: "user", username, appId, scopes, expiresAt });
     return { token, expiresAt };
+  }
+
+  /** No user behind it; `expireAccessTokens()` without a username expires these too. */
+  private issueApplicationToken(appId: string, scopes: string[]) {
+    const token = `v^1.1#i^1#p^1#r^0#I^3#f^0#t^${randomBytes(32).toString("base64url")}`;
+    const expiresAt = Date.now() + ACCESS_TOKEN_TTL_S * 1000;
+    this.accessTokens.set(token, { kind: "application", username: "", appId, scopes, expiresAt });
+    return token;
   }
 
   expireAccessTokens(username?: string): void {
@@ -444,7 +550,10 @@ class EbayState {
     return token ? this.accessTokens.get(token)?.appId : undefined;
   }
 
-  /** POST /identity/v1/oauth2/token (refresh_token grant), eBay's OAuth error bodies. */
+  /**
+   * POST /identity/v1/oauth2/token: refresh_token grant (user tokens) and client_credentials grant
+   * (application tokens), with eBay's OAuth error bodies.
+   */
   token(req: SimRequest, app: { appId: string; certId: string }): SimResponse {
     const oauthError = (status: number, error: string, description: string): SimResponse => ({
       status,
@@ -467,6 +576,32 @@ class EbayState {
       );
     }
     const form = (req.body ?? {}) as Record<string, string>;
+    if (form.grant_type === "client_credentials") {
+      const scopes = (form.scope ?? "").split(/\s+/).filter(Boolean);
+      if (scopes.length === 0) {
+        return oauthError(
+          400,
+          "invalid_request",
+          "request is missing a required parameter or malformed",
+        );
+      }
+      if (!scopes.every((s) => APPLICATION_SCOPES.includes(s))) {
+        return oauthError(
+          400,
+          "invalid_scope",
+          "The requested scope is invalid, unknown, malformed, or exceeds the scope granted to the client",
+        );
+      }
+      this.applicationGrants += 1;
+      return {
+        status: 200,
+        body: {
+          access_token: this.issueApplicationToken(clientId, scopes),
+          expires_in: ACCESS_TOKEN_TTL_S,
+          token_type: "Application Access Token",
+        },
+      };
+    }
     if (form.grant_type !== "refresh_token") {
       return oauthError(
         400,
@@ -512,29 +647,23 @@ class EbayState {
   /** The seller behind a bearer token, or eBay's 401/403. */
   authenticate(req: SimRequest, write: boolean): EbayAccount | SimResponse {
     const token = bearer(req);
-    if (!token) {
-      return error(401, {
-        errorId: 1002,
-        domain: "OAuth",
-        category: "REQUEST",
-        message: "Missing access token",
-        longMessage: "Access token is missing in the Authorization HTTP request header.",
-      });
-    }
+    if (!token) return missingToken();
     const record = this.accessTokens.get(token);
     if (!record || record.expiresAt <= Date.now()) return { status: 401, body: INVALID_TOKEN_BODY };
     const allowed = write ? [SCOPE_FULFILLMENT] : [SCOPE_FULFILLMENT, SCOPE_FULFILLMENT_READONLY];
-    const account = this.accounts.get(record.username);
-    if (!account || !record.scopes.some((s) => allowed.includes(s))) {
-      return error(403, {
-        errorId: 1100,
-        domain: "ACCESS",
-        category: "REQUEST",
-        message: "Access denied",
-        longMessage: "Insufficient permissions to fulfill the request.",
-      });
-    }
+    const account = record.kind === "user" ? this.accounts.get(record.username) : undefined;
+    if (!account || !record.scopes.some((s) => allowed.includes(s))) return accessDenied();
     return account;
+  }
+
+  /** Notification API calls take an application token (client credentials grant) with the base scope. */
+  authenticateApplication(req: SimRequest): SimResponse | undefined {
+    const token = bearer(req);
+    if (!token) return missingToken();
+    const record = this.accessTokens.get(token);
+    if (!record || record.expiresAt <= Date.now()) return { status: 401, body: INVALID_TOKEN_BODY };
+    if (record.kind !== "application" || !record.scopes.includes(SCOPE_BASE)) return accessDenied();
+    return undefined;
   }
 
   // ----- orders -----
@@ -936,6 +1065,24 @@ class EbayState {
     record.order.lastModifiedDate = new Date().toISOString();
   }
 }
+
+const missingToken = () =>
+  error(401, {
+    errorId: 1002,
+    domain: "OAuth",
+    category: "REQUEST",
+    message: "Missing access token",
+    longMessage: "Access token is missing in the Authorization HTTP request header.",
+  });
+
+const accessDenied = () =>
+  error(403, {
+    errorId: 1100,
+    domain: "ACCESS",
+    category: "REQUEST",
+    message: "Access denied",
+    longMessage: "Insufficient permissions to fulfill the request.",
+  });
 
 function bearer(req: SimRequest): string | undefined {
   const m = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ""));
