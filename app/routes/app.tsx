@@ -32,6 +32,8 @@ export default function AppLayout() {
           <Link to="/app" rel="home">
             {t("nav.dashboard")}
           </Link>
+          <Link to="/app/orders">{t("nav.orders")}</Link>
+          <Link to="/app/accounts">{t("nav.accounts")}</Link>
         </NavMenu>
       ) : (
         // Outside the Shopify admin there is no App Bridge nav: a plain bar stands in for it.
@@ -41,6 +43,8 @@ export default function AppLayout() {
               {t("app.title")}
             </Text>
             <Link to="/app">{t("nav.dashboard")}</Link>
+            <Link to="/app/orders">{t("nav.orders")}</Link>
+            <Link to="/app/accounts">{t("nav.accounts")}</Link>
           </InlineStack>
         </Box>
       )}
