@@ -280,7 +280,8 @@ process.stdout.write(
 
 // --- run -------------------------------------------------------------------------------------------
 const started = performance.now();
-const worker = await startWorker(deps, { concurrency: 8 });
+// The job pool as the app runs it (32 in flight, at most 4 per account).
+const worker = await startWorker(deps);
 for (const accountId of accountIds) {
   await jobs.send(
     database.db,

@@ -4,7 +4,6 @@ import type { StoreOrderRef } from "../../connectors/types";
 import { markNeedsReconnect } from "../../db/accounts";
 import { parseAccountSettings } from "../../db/account-settings";
 import {
-  findLink,
   markLinkCreated,
   markLinkFailed,
   recordCreationIntent,
@@ -15,6 +14,7 @@ import {
   marketplaceAccounts,
   type MarketplaceAccountRow,
   type MarketplaceOrderRow,
+  orderLinks,
   type ReasonCode,
   skuMappings,
   type StoreRow,
@@ -58,16 +58,19 @@ export async function processOrder(
   if (row.state === "skipped" && row.holdReasons.some((r) => r.code === SKIPPED_BY_MERCHANT)) {
     return "unchanged";
   }
-  const [account] = await deps.db
-    .select()
+  // Account, store and the order's link in one round trip: this runs once per order of a backlog.
+  const [context] = await deps.db
+    .select({ account: marketplaceAccounts, store: stores, link: orderLinks })
     .from(marketplaceAccounts)
+    .innerJoin(stores, eq(stores.id, marketplaceAccounts.storeId))
+    .leftJoin(orderLinks, eq(orderLinks.orderId, row.id))
     .where(eq(marketplaceAccounts.id, row.accountId));
-  const [store] = await deps.db.select().from(stores).where(eq(stores.id, row.storeId));
-  if (!account || !store || store.uninstalledAt) return "unchanged";
+  if (!context || context.store.uninstalledAt) return "unchanged";
+  const { account, store } = context;
+  const link = context.link ?? undefined;
 
   const settings = parseAccountSettings(account.settings);
   const connector = storeConnectorFor(deps, store);
-  const link = await findLink(deps.db, row.id);
 
   try {
     // Only an intent without an outcome calls for a look in the store: without one, no attempt
