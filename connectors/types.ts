@@ -168,12 +168,43 @@ export interface MarketplaceShipment {
   lines: ShipmentLineInput[];
 }
 
+/**
+ * Why the seller cancels, in the words both marketplaces accept: `buyer_asked` only when the buyer
+ * did ask (it spares the seller a defect), otherwise `cannot_fulfill`.
+ */
+export type MarketplaceCancelReason = "buyer_asked" | "cannot_fulfill";
+
+export interface CancelOrderOptions {
+  reason: MarketplaceCancelReason;
+  /** The account's seller id on the marketplace (Amazon feeds name their merchant). */
+  sellerId: string;
+}
+
+/**
+ * A cancellation the marketplace took in: neither answers with the outcome (Amazon processes a
+ * feed later; eBay opens a cancellation request), so `reference` is what to ask about afterwards.
+ */
+export interface CancelOrderResult {
+  /** Amazon feed id, eBay cancel id. */
+  reference: string;
+}
+
+export type CancellationStatus =
+  | { state: "pending" }
+  | { state: "cancelled" }
+  /** The marketplace refused or could not process it; its own words for the merchant. */
+  | { state: "refused"; message: string };
+
 export interface MarketplaceConnector {
   readonly marketplace: MarketplaceName;
   listOrders(query: ListOrdersQuery): Promise<OrderPage>;
   getOrder(id: MarketplaceOrderId): Promise<MarketplaceOrder>;
   confirmShipment(input: ConfirmShipmentInput): Promise<ConfirmShipmentResult>;
   listShipments(id: MarketplaceOrderId): Promise<MarketplaceShipment[]>;
+  /** Seller-initiated cancellation of a whole order that has not shipped. Not idempotent. */
+  cancelOrder(id: MarketplaceOrderId, options: CancelOrderOptions): Promise<CancelOrderResult>;
+  /** Where a cancellation submitted by `cancelOrder` stands. */
+  cancellationStatus(id: MarketplaceOrderId, reference: string): Promise<CancellationStatus>;
 }
 
 export interface StoreVariant {

@@ -49,6 +49,22 @@ export const TRACKING_REASON_MESSAGES: Record<string, Record<Locale, string>> = 
     en: "An unexpected error stopped the tracking from being sent; it is retried automatically",
     fr: "Une erreur inattendue a empêché l’envoi du suivi ; il est réessayé automatiquement",
   },
+  "cancel.refused": {
+    en: "{platform} refused to cancel the order: {message}",
+    fr: "{platform} a refusé d’annuler la commande : {message}",
+  },
+  "cancel.already_shipped": {
+    en: "The order has already shipped on {platform}: it was not cancelled there",
+    fr: "La commande est déjà expédiée sur {platform} : elle n’y a pas été annulée",
+  },
+  "cancel.unconfirmed": {
+    en: "{platform} has not confirmed the cancellation after {hours} hours: check the order on {platform}",
+    fr: "{platform} n’a pas confirmé l’annulation au bout de {hours} heures : vérifiez la commande sur {platform}",
+  },
+  "cancel.order_not_found": {
+    en: "{platform} no longer knows this order: it was not cancelled there",
+    fr: "{platform} ne connaît plus cette commande : elle n’y a pas été annulée",
+  },
   "connector.rateLimited": {
     en: "{platform} asked us to slow down; retrying shortly",
     fr: "{platform} nous demande de ralentir ; nouvel essai sous peu",

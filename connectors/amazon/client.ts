@@ -1,14 +1,19 @@
 import type { ConnectorLogger as Logger } from "../types";
 import { createHash } from "node:crypto";
+import { promisify } from "node:util";
+import { gunzip } from "node:zlib";
 import http from "node:http";
 import https from "node:https";
 import net from "node:net";
 import tls from "node:tls";
 import { SellingPartner } from "amazon-sp-api";
-import { AuthExpired, type ConnectorError } from "../errors";
+import { AuthExpired, type ConnectorError, Rejected, Transient } from "../errors";
 import { PUBLISHED_LIMITS } from "../rate-limit/limits";
 import type { RateLimitRegistry } from "../rate-limit/registry";
 import type {
+  CancellationStatus,
+  CancelOrderOptions,
+  CancelOrderResult,
   ConfirmShipmentInput,
   ConfirmShipmentResult,
   ListOrdersQuery,
@@ -26,21 +31,34 @@ import {
   mapThrown,
   rateLimitOf,
 } from "./errors";
+import {
+  FEED_CONTENT_TYPE,
+  orderCancellationFeed,
+  processingReportErrors,
+} from "./order-acknowledgement";
 import { mapOrder, mapPackages } from "./order-mapper";
-import type {
-  ConfirmShipmentRequest,
-  GetOrderResponse,
-  IncludedData,
-  LwaErrorResponse,
-  LwaTokenResponse,
-  SearchOrdersQuery,
-  SearchOrdersResponse,
+import {
+  type AmazonFeed,
+  type ConfirmShipmentRequest,
+  type CreateFeedDocumentResponse,
+  type CreateFeedDocumentSpecification,
+  type CreateFeedResponse,
+  type CreateFeedSpecification,
+  type FeedDocument,
+  type GetOrderResponse,
+  type IncludedData,
+  type LwaErrorResponse,
+  type LwaTokenResponse,
+  ORDER_ACKNOWLEDGEMENT_FEED,
+  type SearchOrdersQuery,
+  type SearchOrdersResponse,
 } from "./types";
 
 /**
  * Amazon Selling Partner API connector (`MarketplaceConnector`), on the `amazon-sp-api` library:
  * Orders API 2026-01-01 `searchOrders` / `getOrder` for reading, Orders API v0 `confirmShipment`
- * for tracking, and the PACKAGES dataset of `getOrder` to read shipments back.
+ * for tracking, the PACKAGES dataset of `getOrder` to read shipments back, and the Feeds API
+ * 2021-06-30 (an order acknowledgement feed) for seller cancellations.
  *
  * What the library would do on its own, and how it is kept from doing it:
  * - `retry_remote_timeout` (default true) re-sends after ETIMEDOUT/ENOTFOUND/ECONNRESET at once and
@@ -105,7 +123,7 @@ const REFRESH_MARGIN_MS = 60_000;
 /** searchOrders refuses a `lastUpdatedBefore` later than two minutes before the request. */
 const SEARCH_LAG_MS = 2 * 60_000 + 5_000;
 
-type Group = "searchOrders" | "getOrder" | "confirmShipment";
+type Group = keyof typeof PUBLISHED_LIMITS.amazon;
 
 /** The part of the library we use (its bundled typings do not know the 2026-01-01 operations). */
 interface SpApiLibrary {
@@ -283,6 +301,10 @@ export function createAmazonConnector(options: AmazonConnectorOptions): Marketpl
     return observedRate.get(group) ?? PUBLISHED_LIMITS.amazon[group].rate;
   }
 
+  function queueOf(group: Group) {
+    return options.queues.queue("amazon", options.accountKey, group);
+  }
+
   /**
    * One SP-API operation through the account's queue for `group`. A 403 "expired" refreshes the
    * token and tries once more; a 429 becomes `RateLimited` for the queue to pause and retry.
@@ -292,12 +314,13 @@ export function createAmazonConnector(options: AmazonConnectorOptions): Marketpl
     operation: string,
     request: {
       version: string;
+      endpoint?: "orders" | "feeds";
       path?: Record<string, string>;
       query?: object;
       body?: object;
     },
   ): Promise<AmazonHttpResult> {
-    const queue = options.queues.queue("amazon", options.accountKey, group);
+    const queue = queueOf(group);
     for (let attempt = 0; ; attempt++) {
       const token = await currentToken();
       try {
@@ -307,7 +330,7 @@ export function createAmazonConnector(options: AmazonConnectorOptions): Marketpl
           try {
             result = (await library(token).callAPI({
               operation,
-              endpoint: "orders",
+              endpoint: request.endpoint ?? "orders",
               ...(request.path ? { path: { ...request.path } } : {}),
               ...(request.query ? { query: request.query } : {}),
               ...(request.body ? { body: request.body } : {}),
@@ -372,6 +395,62 @@ export function createAmazonConnector(options: AmazonConnectorOptions): Marketpl
       query: { includedData: datasets },
     });
     return json<GetOrderResponse>("getOrder", result).order;
+  }
+
+  /**
+   * Feed documents travel to and from S3 presigned URLs, not SP-API: plain fetch with our timeout
+   * (the library's `upload`/`download` take none), straight to the URL Amazon gave — never through
+   * the upstream agent, which would send S3 traffic to the SP-API origin.
+   */
+  async function transferDocument(
+    operation: "uploadFeedDocument" | "downloadFeedDocument",
+    url: string,
+    init: RequestInit,
+  ): Promise<Buffer> {
+    let response: Response;
+    let body: Buffer;
+    try {
+      response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+      body = Buffer.from(await response.arrayBuffer());
+    } catch (error) {
+      throw mapThrown(operation, error);
+    }
+    if (response.ok) return body;
+    const text = body.toString("utf8");
+    const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1];
+    const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? `HTTP ${response.status}`;
+    const failure = {
+      platform: "amazon" as const,
+      operation,
+      status: response.status,
+      vendorCode: code,
+      vendorMessage: message,
+      message: `S3 HTTP ${response.status}${code ? ` ${code}` : ""}: ${message}`,
+    };
+    // An expired presigned URL (403) is fixed by starting over with a new document.
+    if (response.status >= 500 || response.status === 403 || response.status === 429) {
+      throw new Transient(failure);
+    }
+    throw new Rejected(failure);
+  }
+
+  async function processingReport(feed: AmazonFeed): Promise<string | undefined> {
+    if (!feed.resultFeedDocumentId) return undefined;
+    const document = json<FeedDocument>(
+      "getFeedDocument",
+      await call("getFeedDocument", "getFeedDocument", {
+        version: "2021-06-30",
+        endpoint: "feeds",
+        path: { feedDocumentId: feed.resultFeedDocumentId },
+      }),
+    );
+    const raw = await transferDocument("downloadFeedDocument", document.url, { method: "GET" });
+    try {
+      const bytes = document.compressionAlgorithm === "GZIP" ? await promisify(gunzip)(raw) : raw;
+      return bytes.toString("utf8");
+    } catch (error) {
+      throw mapThrown("downloadFeedDocument", error);
+    }
   }
 
   return {
@@ -446,6 +525,92 @@ export function createAmazonConnector(options: AmazonConnectorOptions): Marketpl
       } catch (error) {
         throw mapThrown("getOrder", error);
       }
+    },
+
+    /**
+     * createFeedDocument → upload the acknowledgement (StatusCode Failure) → createFeed. Amazon
+     * answers with a feed id only; `cancellationStatus` reads the outcome once it is processed.
+     */
+    async cancelOrder(
+      id: MarketplaceOrderId,
+      cancel: CancelOrderOptions,
+    ): Promise<CancelOrderResult> {
+      const order = await fetchOrder(id, ["FULFILLMENT"]);
+      const marketplaceId = order.salesChannel.marketplaceId ?? options.marketplaceIds[0];
+      if (!marketplaceId) {
+        throw new Rejected({
+          platform: "amazon",
+          operation: "createFeed",
+          message: `no marketplace id for order ${id}`,
+          vendorMessage: `no marketplace id for order ${id}`,
+        });
+      }
+      const spec: CreateFeedDocumentSpecification = { contentType: FEED_CONTENT_TYPE };
+      const document = json<CreateFeedDocumentResponse>(
+        "createFeedDocument",
+        await call("createFeedDocument", "createFeedDocument", {
+          version: "2021-06-30",
+          endpoint: "feeds",
+          body: spec,
+        }),
+      );
+      const feedXml = orderCancellationFeed({
+        sellerId: cancel.sellerId,
+        orderId: id,
+        orderItemIds: order.orderItems.map((item) => item.orderItemId),
+        reason: cancel.reason,
+      });
+      await transferDocument("uploadFeedDocument", document.url, {
+        method: "PUT",
+        headers: { "content-type": FEED_CONTENT_TYPE },
+        body: feedXml,
+      });
+      const feedSpec: CreateFeedSpecification = {
+        feedType: ORDER_ACKNOWLEDGEMENT_FEED,
+        marketplaceIds: [marketplaceId],
+        inputFeedDocumentId: document.feedDocumentId,
+      };
+      const feed = json<CreateFeedResponse>(
+        "createFeed",
+        await call("createFeed", "createFeed", {
+          version: "2021-06-30",
+          endpoint: "feeds",
+          body: feedSpec,
+        }),
+      );
+      log?.info(
+        { platform: "amazon", accountKey: options.accountKey, feedId: feed.feedId },
+        "order cancellation feed submitted",
+      );
+      return { reference: feed.feedId };
+    },
+
+    async cancellationStatus(id: MarketplaceOrderId, feedId: string): Promise<CancellationStatus> {
+      const feed = json<AmazonFeed>(
+        "getFeed",
+        await call("getFeed", "getFeed", {
+          version: "2021-06-30",
+          endpoint: "feeds",
+          path: { feedId },
+        }),
+      );
+      if (feed.processingStatus === "IN_QUEUE" || feed.processingStatus === "IN_PROGRESS") {
+        return { state: "pending" };
+      }
+      if (feed.processingStatus === "CANCELLED") {
+        return { state: "refused", message: "feed CANCELLED before processing" };
+      }
+      const report = await processingReport(feed);
+      const errors = report ? processingReportErrors(report) : [];
+      if (errors.length > 0) return { state: "refused", message: errors.join("; ") };
+      if (feed.processingStatus === "FATAL") {
+        return { state: "refused", message: "feed processing FATAL" };
+      }
+      // DONE without errors: only the order itself says it is cancelled.
+      const order = await fetchOrder(id, ["FULFILLMENT"]);
+      return order.fulfillment?.fulfillmentStatus === "CANCELLED"
+        ? { state: "cancelled" }
+        : { state: "pending" };
     },
   };
 }

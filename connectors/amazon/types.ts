@@ -281,3 +281,47 @@ export const MARKETPLACE_CURRENCY: Readonly<Record<string, string>> = {
   A19VAU5U5O7RUS: "SGD",
   A21TJRUUN4KGV: "INR",
 };
+
+// --- Feeds API 2021-06-30 (feeds_2021-06-30.json): seller cancellations go through it -----------
+
+export const ORDER_ACKNOWLEDGEMENT_FEED = "POST_ORDER_ACKNOWLEDGEMENT_DATA";
+
+export interface CreateFeedDocumentSpecification {
+  contentType: string;
+}
+
+export interface CreateFeedDocumentResponse {
+  feedDocumentId: string;
+  /** Presigned upload URL, valid five minutes. */
+  url: string;
+}
+
+export interface CreateFeedSpecification {
+  feedType: string;
+  marketplaceIds: string[];
+  inputFeedDocumentId: string;
+  feedOptions?: Record<string, string>;
+}
+
+export interface CreateFeedResponse {
+  feedId: string;
+}
+
+export type FeedProcessingStatus = "CANCELLED" | "DONE" | "FATAL" | "IN_PROGRESS" | "IN_QUEUE";
+
+export interface AmazonFeed {
+  feedId: string;
+  feedType: string;
+  marketplaceIds?: string[];
+  createdTime: string;
+  processingStatus: FeedProcessingStatus;
+  processingStartTime?: string;
+  processingEndTime?: string;
+  resultFeedDocumentId?: string;
+}
+
+export interface FeedDocument {
+  feedDocumentId: string;
+  url: string;
+  compressionAlgorithm?: "GZIP";
+}

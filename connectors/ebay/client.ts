@@ -1,15 +1,20 @@
 import type { ConnectorLogger as Logger } from "../types";
 import eBayApi from "ebay-api";
+import type { CancelReason } from "ebay-api/enums/restfulEnums.js";
 import { AxiosRequest } from "ebay-api/request.js";
 import { AuthRevoked, type ConnectorError, Rejected } from "../errors";
 import type { RateLimitRegistry } from "../rate-limit/registry";
 import {
+  type CancellationStatus,
+  type CancelOrderOptions,
+  type CancelOrderResult,
   type ConfirmShipmentInput,
   type ConfirmShipmentResult,
   type ListOrdersQuery,
   type MarketplaceConnector,
   type MarketplaceOrder,
   type MarketplaceOrderId,
+  type MarketplaceCancelReason,
   type MarketplaceShipment,
   type OnTokenRefresh,
   type OrderPage,
@@ -138,6 +143,29 @@ export function createRequest(endpoint: string | undefined, timeoutMs: number): 
   return req;
 }
 
+/**
+ * Seller cancellations go through the Post-Order API (`POST /post-order/v2/cancellation`): the Sell
+ * Fulfillment API has none. No OpenAPI file exists for it; this follows eBay's Post-Order
+ * reference (developer.ebay.com/Devzone/post-order: Create Cancellation Request,
+ * CreateCancelRequest, CancelReasonEnum, "Making a Call") and "Using OAuth with traditional APIs"
+ * (an OAuth user token is sent as `Authorization: IAF <token>`, which ebay-api's Cancellation
+ * resource does through its `useIaf`). `X-EBAY-C-MARKETPLACE-ID` is required.
+ */
+export const EBAY_CANCEL_REASON: Record<MarketplaceCancelReason, `${CancelReason}`> = {
+  buyer_asked: "BUYER_ASKED_CANCEL",
+  cannot_fulfill: "OUT_OF_STOCK_OR_CANNOT_FULFILL",
+};
+
+/** CreateCancelResponse: no cancelId when the order is not eligible. */
+interface EbayCreateCancelResponse {
+  cancelId?: string;
+  orderEligibilityResult?: {
+    eligible?: boolean;
+    failureReason?: string[];
+    itemEligibilityResult?: { eligible?: boolean; failureReason?: string[] }[];
+  };
+}
+
 export function createEbayConnector(options: EbayConnectorOptions): MarketplaceConnector {
   return new EbayConnector(options);
 }
@@ -151,6 +179,8 @@ class EbayConnector implements MarketplaceConnector {
   private refreshToken: string;
   private expiresAt: number | undefined;
   private refreshing: Promise<void> | undefined;
+  /** orderId → marketplace, learnt from reads: Post-Order calls must name it. */
+  private readonly orderMarketplace = new Map<string, string>();
 
   constructor(private readonly options: EbayConnectorOptions) {
     if (!options.accountKey) throw new Error("ebay connector needs an accountKey");
@@ -240,8 +270,51 @@ class EbayConnector implements MarketplaceConnector {
     return (page.fulfillments ?? []).map(mapShipment);
   }
 
+  /**
+   * Seller-initiated cancellation of the whole order (Post-Order cancels whole orders only). eBay
+   * answers with a cancel id; `cancellationStatus` reads the order's cancelStatus afterwards.
+   */
+  async cancelOrder(
+    id: MarketplaceOrderId,
+    cancel: CancelOrderOptions,
+  ): Promise<CancelOrderResult> {
+    const marketplaceId = this.orderMarketplace.get(id) ?? (await this.getOrder(id)).marketplaceId;
+    // The Fulfillment API's orderId is what Post-Order accepts as legacyOrderId for paid orders.
+    const body = { legacyOrderId: id, cancelReason: EBAY_CANCEL_REASON[cancel.reason] };
+    const answer = (await this.call("cancelOrder", "postOrder", () =>
+      this.api.postOrder.cancellation
+        .api(marketplaceId ? { headers: { "X-EBAY-C-MARKETPLACE-ID": marketplaceId } } : {})
+        .createCancellation(body),
+    )) as EbayCreateCancelResponse | undefined;
+    if (answer?.cancelId) return { reference: answer.cancelId };
+    const eligibility = answer?.orderEligibilityResult;
+    const reasons = [
+      ...(eligibility?.failureReason ?? []),
+      ...(eligibility?.itemEligibilityResult ?? []).flatMap((i) => i.failureReason ?? []),
+    ];
+    const message = reasons.length > 0 ? [...new Set(reasons)].join(", ") : "not eligible";
+    throw new Rejected({
+      platform: "ebay",
+      operation: "cancelOrder",
+      status: 200,
+      vendorCode: reasons[0],
+      vendorMessage: message,
+      message: `cancellation refused: ${message}`,
+    });
+  }
+
+  async cancellationStatus(id: MarketplaceOrderId): Promise<CancellationStatus> {
+    const order = await this.getOrder(id);
+    return order.status === "cancelled" ? { state: "cancelled" } : { state: "pending" };
+  }
+
   private mapOrders(operation: string, orders: EbayOrder[]): MarketplaceOrder[] {
     return orders.map((order) => {
+      if (order.orderId) {
+        const marketplace =
+          order.lineItems?.[0]?.purchaseMarketplaceId ?? order.lineItems?.[0]?.listingMarketplaceId;
+        if (marketplace) this.rememberMarketplace(order.orderId, marketplace);
+      }
       try {
         return mapOrder(order);
       } catch (error) {
@@ -260,9 +333,17 @@ class EbayConnector implements MarketplaceConnector {
    * Every vendor call: fresh token → rate-limited queue → error mapping. A 401 triggers one token
    * refresh and one more attempt (bounded); a 429 is retried by the queue after its pause.
    */
+  private rememberMarketplace(orderId: string, marketplaceId: string): void {
+    this.orderMarketplace.set(orderId, marketplaceId);
+    if (this.orderMarketplace.size > 5_000) {
+      const oldest = this.orderMarketplace.keys().next().value;
+      if (oldest !== undefined) this.orderMarketplace.delete(oldest);
+    }
+  }
+
   private async call<T>(
     operation: string,
-    group: "getOrders" | "shippingFulfillment",
+    group: "getOrders" | "shippingFulfillment" | "postOrder",
     fn: () => Promise<T>,
   ): Promise<T> {
     const queue = this.options.queues.queue("ebay", this.options.accountKey, group);

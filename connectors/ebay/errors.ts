@@ -60,11 +60,15 @@ function normalizeHeaders(headers: unknown): Record<string, unknown> {
   return Object.fromEntries(Object.entries(source).map(([k, v]) => [k.toLowerCase(), v]));
 }
 
-/** eBay REST error details from a body `{errors:[…]}`, if it has that shape. */
+/**
+ * eBay REST error details from a body `{errors:[…]}`, or the Post-Order API's `{error:[…]}`
+ * (its ErrorData has the same errorId/message/longMessage fields).
+ */
 export function ebayErrors(data: unknown): EbayErrorDetail[] {
   if (!data || typeof data !== "object") return [];
-  const errors = (data as { errors?: unknown }).errors;
-  return Array.isArray(errors) ? (errors as EbayErrorDetail[]) : [];
+  const { errors, error } = data as { errors?: unknown; error?: unknown };
+  if (Array.isArray(errors)) return errors as EbayErrorDetail[];
+  return Array.isArray(error) ? (error as EbayErrorDetail[]) : [];
 }
 
 /** The message a merchant should read: eBay's long message when it has one, all errors joined. */

@@ -34,6 +34,32 @@ export const PUBLISHED_LIMITS = {
       concurrency: 4,
       source: "Orders API v0 confirmShipment Usage Plan (ordersV0.json)",
     },
+    // Seller cancellations go through an order-acknowledgement feed: groups of their own, so a
+    // createFeed 429 (one request per two minutes) never pauses the account's tracking pushes.
+    createFeedDocument: {
+      rate: 0.5,
+      burst: 15,
+      concurrency: 1,
+      source: "Feeds API 2021-06-30 createFeedDocument Usage Plan (feeds_2021-06-30.json)",
+    },
+    createFeed: {
+      rate: 0.0083,
+      burst: 15,
+      concurrency: 1,
+      source: "Feeds API 2021-06-30 createFeed Usage Plan (feeds_2021-06-30.json)",
+    },
+    getFeed: {
+      rate: 2,
+      burst: 15,
+      concurrency: 2,
+      source: "Feeds API 2021-06-30 getFeed Usage Plan (feeds_2021-06-30.json)",
+    },
+    getFeedDocument: {
+      rate: 0.0222,
+      burst: 10,
+      concurrency: 1,
+      source: "Feeds API 2021-06-30 getFeedDocument Usage Plan (feeds_2021-06-30.json)",
+    },
   },
   ebay: {
     // eBay publishes daily call limits per application (Developer Program > API call limits);
@@ -49,6 +75,13 @@ export const PUBLISHED_LIMITS = {
       burst: 50,
       concurrency: 4,
       source: "eBay API call limits: Sell Fulfillment shipping_fulfillment 100,000 calls/day",
+    },
+    postOrder: {
+      rate: 100_000 / 86_400,
+      burst: 20,
+      concurrency: 2,
+      source:
+        "assumed: eBay's call limits list no Post-Order figure; Sell Fulfillment's 100,000/day",
     },
   },
   shopify: {

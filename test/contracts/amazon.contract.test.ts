@@ -287,3 +287,199 @@ describe.skipIf(!specsAvailable())("Amazon SP-API contract (official models)", (
 describe.skipIf(specsAvailable())("Amazon SP-API contract", () => {
   it.skip(SPECS_MISSING_MESSAGE, () => {});
 });
+
+// ---------------------------------------------------------------------------------------------
+// Feeds API 2021-06-30: the seller cancellation (order acknowledgement feed) and its outcome.
+
+const FEED_OPERATIONS: Record<string, { method: string; path: string; pattern: RegExp }> = {
+  createFeedDocument: {
+    method: "POST",
+    path: "/feeds/2021-06-30/documents",
+    pattern: /^\/feeds\/2021-06-30\/documents$/,
+  },
+  createFeed: {
+    method: "POST",
+    path: "/feeds/2021-06-30/feeds",
+    pattern: /^\/feeds\/2021-06-30\/feeds$/,
+  },
+  getFeed: {
+    method: "GET",
+    path: "/feeds/2021-06-30/feeds/{feedId}",
+    pattern: /^\/feeds\/2021-06-30\/feeds\/[^/]+$/,
+  },
+  getFeedDocument: {
+    method: "GET",
+    path: "/feeds/2021-06-30/documents/{feedDocumentId}",
+    pattern: /^\/feeds\/2021-06-30\/documents\/[^/]+$/,
+  },
+};
+const FEEDS_SPEC = "amazon-sp-api/feeds_2021-06-30.json";
+
+function checkFeedRequest(doc: OpenApiDoc, exchange: Exchange): string[] {
+  const op = FEED_OPERATIONS[exchange.operation]!;
+  const problems: string[] = [];
+  if (!doc.paths[op.path]?.[op.method.toLowerCase()]) {
+    problems.push(`spec has no ${op.method} ${op.path}`);
+  }
+  if (exchange.request.method !== op.method) problems.push(`method ${exchange.request.method}`);
+  if (!op.pattern.test(exchange.request.path)) problems.push(`path ${exchange.request.path}`);
+  const params = declaredParameters(doc, op.method, op.path) as unknown as Param[];
+  for (const [name] of new URLSearchParams(exchange.request.query)) {
+    if (!params.some((p) => p.in === "query" && p.name === name)) {
+      problems.push(`query ${name} is not declared`);
+    }
+  }
+  if (!exchange.request.headers["x-amz-access-token"]) problems.push("no x-amz-access-token");
+  if (op.method === "POST") {
+    const result = validateRequest(doc, op.method, op.path, exchange.request.body);
+    if (!result.valid) problems.push(...result.errors.map((e) => `request body ${e}`));
+  }
+  return problems;
+}
+
+function checkFeedResponse(doc: OpenApiDoc, exchange: Exchange): string[] {
+  const op = FEED_OPERATIONS[exchange.operation]!;
+  const status = exchange.response.status;
+  if (!declaredStatuses(doc, op.method, op.path).includes(String(status))) {
+    return [`status ${status} not declared`];
+  }
+  const result = validateResponse(doc, op.method, op.path, status, exchange.response.body);
+  const problems = result.valid ? [] : result.errors.map((e) => `response ${status} ${e}`);
+  if (status < 300 && !exchange.response.headers["x-amzn-RateLimit-Limit"]) {
+    problems.push("no x-amzn-RateLimit-Limit on a success");
+  }
+  if (!exchange.response.headers["x-amzn-RequestId"]) problems.push("no x-amzn-RequestId");
+  return problems;
+}
+
+describe.skipIf(!specsAvailable())("Amazon Feeds API contract (official model)", () => {
+  let sim: AmazonSimulator;
+
+  beforeAll(async () => {
+    sim = await startAmazonSimulator({ scale: 1000, port: 0 });
+    const connector = createAmazonConnector({
+      region: "eu",
+      marketplaceIds: ["A13V1IB3VIYZZH"],
+      clientId: SIM_CLIENT_ID,
+      clientSecret: SIM_CLIENT_SECRET,
+      tokens: { refreshToken: SIM_REFRESH_TOKEN },
+      endpoint: sim.url,
+      queues: new RateLimitRegistry({ scale: 1000, maxJitterMs: 5 }),
+      accountKey: "feeds-contract",
+      timeoutMs: 2_000,
+    });
+    const created = new Date(Date.now() - 3 * 3_600_000).toISOString();
+    const seed = () =>
+      sim.seedOrder({
+        createdTime: created,
+        marketplaceId: "A13V1IB3VIYZZH",
+        items: [
+          { sku: "BOL", title: "Bol", quantity: 1, unitPrice: "24.90", tax: "4.15" },
+          { sku: "TASSE", title: "Tasse", quantity: 2, unitPrice: "9.90", tax: "3.30" },
+        ],
+      });
+    const cancel = { reason: "cannot_fulfill" as const, sellerId: "A3SIMSELLER0001" };
+
+    // Success: submitted, processed (DONE, empty report), read back cancelled.
+    const first = seed();
+    const submitted = await connector.cancelOrder(amazonOrderId(first.orderId), cancel);
+    await connector.cancellationStatus(amazonOrderId(first.orderId), submitted.reference);
+    // Refused in the report: the order shipped before the feed was processed.
+    sim.setFeedProcessingDelay(60_000);
+    const second = seed();
+    const late = await connector.cancelOrder(amazonOrderId(second.orderId), cancel);
+    await connector.cancellationStatus(amazonOrderId(second.orderId), late.reference);
+    sim.setStatus(second.orderId, "SHIPPED");
+    sim.releaseQueuedFeeds();
+    await connector.cancellationStatus(amazonOrderId(second.orderId), late.reference);
+    sim.setFeedProcessingDelay(0);
+    // Failure paths: an unknown feed (404), a throttled createFeedDocument (429, then retried).
+    await connector
+      .cancellationStatus(amazonOrderId(first.orderId), "99999999999")
+      .catch(() => undefined);
+    sim.throttle("createFeedDocument", 1);
+    await connector.cancelOrder(amazonOrderId(seed().orderId), cancel);
+  });
+
+  afterAll(async () => {
+    await sim?.stop();
+  });
+
+  it("GIVEN the exercised cancellations WHEN looking at the exchanges THEN every Feeds operation and its failures were covered", () => {
+    const seen = new Set(sim.server.exchanges.map((e) => `${e.operation} ${e.response.status}`));
+    for (const expected of [
+      "createFeedDocument 201",
+      "createFeedDocument 429",
+      "s3.uploadFeedDocument 200",
+      "createFeed 202",
+      "getFeed 200",
+      "getFeed 404",
+      "getFeedDocument 200",
+      "s3.downloadFeedDocument 200",
+    ]) {
+      expect(seen, expected).toContain(expected);
+    }
+  });
+
+  it("GIVEN every Feeds request the connector sent WHEN checked against feeds_2021-06-30.json THEN paths, parameters and bodies conform", async () => {
+    const doc = await loadSpec(FEEDS_SPEC);
+    const problems: string[] = [];
+    for (const exchange of sim.server.exchanges) {
+      if (!FEED_OPERATIONS[exchange.operation]) continue;
+      problems.push(...checkFeedRequest(doc, exchange).map((p) => `${exchange.operation}: ${p}`));
+    }
+    expect(problems).toEqual([]);
+    for (const feed of sim.server.exchangesFor("createFeed")) {
+      expect(feed.request.body).toMatchObject({
+        feedType: "POST_ORDER_ACKNOWLEDGEMENT_DATA",
+        marketplaceIds: ["A13V1IB3VIYZZH"],
+      });
+    }
+  });
+
+  it("GIVEN every Feeds answer of the simulator WHEN checked against feeds_2021-06-30.json THEN statuses are declared and bodies validate", async () => {
+    const doc = await loadSpec(FEEDS_SPEC);
+    const problems: string[] = [];
+    let checked = 0;
+    for (const exchange of sim.server.exchanges) {
+      if (!FEED_OPERATIONS[exchange.operation]) continue;
+      problems.push(...checkFeedResponse(doc, exchange).map((p) => `${exchange.operation}: ${p}`));
+      checked++;
+    }
+    expect(checked).toBeGreaterThanOrEqual(10);
+    expect(problems).toEqual([]);
+  });
+
+  it("GIVEN the uploaded feed documents WHEN inspected THEN each is an OrderAcknowledgement envelope sent with the content type its document was created with", () => {
+    const created = sim.server
+      .exchangesFor("createFeedDocument")
+      .filter((e) => e.response.status === 201);
+    const uploads = sim.server.exchangesFor("s3.uploadFeedDocument");
+    expect(uploads.length).toBe(created.length);
+    for (const [i, upload] of uploads.entries()) {
+      const contentType = (created[i]!.request.body as { contentType: string }).contentType;
+      expect(upload.request.headers["content-type"]).toBe(contentType);
+      expect(upload.request.rawBody).toMatch(/<MessageType>OrderAcknowledgement<\/MessageType>/);
+      expect(upload.request.rawBody).toMatch(/<StatusCode>Failure<\/StatusCode>/);
+      expect(upload.request.rawBody).toMatch(/<CancelReason>GeneralAdjustment<\/CancelReason>/);
+      expect(upload.request.rawBody).toMatch(
+        /<MerchantIdentifier>A3SIMSELLER0001<\/MerchantIdentifier>/,
+      );
+    }
+  });
+
+  it("GIVEN deliberately broken copies of recorded Feeds exchanges WHEN checked THEN the checks catch them", async () => {
+    const doc = await loadSpec(FEEDS_SPEC);
+    const sent = sim.server.exchangesFor("createFeed")[0]!;
+    const body = { ...(sent.request.body as Record<string, unknown>) };
+    delete body.inputFeedDocumentId;
+    expect(checkFeedRequest(doc, { ...sent, request: { ...sent.request, body } }).join()).toMatch(
+      /inputFeedDocumentId/,
+    );
+    const read = sim.server.exchangesFor("getFeed").find((e) => e.response.status === 200)!;
+    const feed = { ...(read.response.body as Record<string, unknown>), processingStatus: "MAYBE" };
+    expect(
+      checkFeedResponse(doc, { ...read, response: { ...read.response, body: feed } }).length,
+    ).toBeGreaterThanOrEqual(1);
+  });
+});

@@ -9,6 +9,8 @@ import {
   MARKETPLACE_CURRENCY,
 } from "../../../connectors/amazon/types";
 import type { FaultSpec } from "../shared/faults";
+import { addFeedRoutes, FEED_USAGE_PLANS, FeedsState, type SellerCancellation } from "./feeds";
+import { AmazonConsent, type ApplicationRegistration, CONSENT_PATH } from "./consent";
 import { type SimRequest, type SimResponse, SimulatorServer } from "../shared/server";
 import {
   AmazonState,
@@ -25,22 +27,31 @@ import {
 } from "./state";
 
 export {
+  type ApplicationRegistration,
+  CONSENT_PATH,
+  OAUTH_CODE_TTL_S,
+  SIM_APPLICATION_ID,
+} from "./consent";
+export {
   SIM_CLIENT_ID,
   SIM_CLIENT_SECRET,
   SIM_REFRESH_TOKEN,
   SIM_SELLER_ID,
   type SeedOrderInput,
+  type SellerCancellation,
   type ShipmentConfirmation,
 };
 
 /**
  * Amazon Selling Partner API simulator: Orders API 2026-01-01 `searchOrders` and `getOrder`,
- * Orders API v0 `confirmShipment`, and the LWA token endpoint, on Amazon's real paths, with
+ * Orders API v0 `confirmShipment`, the LWA token endpoint and the website authorization workflow
+ * (Seller Central consent and the code grant, `./consent.ts`), on Amazon's real paths, with
  * Amazon's error bodies, per-seller token buckets at the published rates (× scale), the
  * `x-amzn-RateLimit-Limit` / `x-amzn-RequestId` headers, and the shared fault injection.
  *
  * Operation names (for faults and exchanges): `searchOrders`, `getOrder`, `confirmShipment`,
- * `lwa.token`.
+ * `lwa.token`, `sellerCentral.consent`, and the Feeds API's (`./feeds.ts`): `createFeedDocument`,
+ * `createFeed`, `getFeed`, `getFeedDocument`, `s3.uploadFeedDocument`, `s3.downloadFeedDocument`.
  *
  * Admin API (JSON):
  * - `POST /__admin/amazon/orders` (a seed order or an array) → 201 `{orders}`;
@@ -51,9 +62,13 @@ export {
  * - `GET /__admin/amazon/shipment-confirmations[?orderId=]`
  * - `POST /__admin/amazon/tokens/issue` `{sellerId?, ttlSeconds?}` → `{access_token, expires_in}`;
  *   `POST /__admin/amazon/tokens/expire`; `POST /__admin/amazon/tokens/revoke` `{refreshToken?}`
+ * - `POST /__admin/amazon/applications` `{applicationId, clientId, redirectUri?, draft?}`;
+ *   `POST /__admin/amazon/sign-in` `{sellerId?}`: who consents on Seller Central
  * - `PUT /__admin/amazon/quirks` `{dropCarrierOnConfirm}`
  * - `POST /__admin/amazon/throttle` `{operation, times?}`: the next calls answer Amazon's 429
  * - `GET /__admin/amazon/requests`: requests received per operation (faulted ones included)
+ * - `GET /__admin/amazon/feeds`: feeds and the seller cancellations they made;
+ *   `PUT /__admin/amazon/feeds/processing` `{delayMs}`: how long a feed stays IN_QUEUE
  */
 
 /** Published default usage plans (orders_2026-01-01.json, ordersV0.json), per seller and app. */
@@ -63,7 +78,10 @@ export const USAGE_PLANS = {
   confirmShipment: { rate: 2, burst: 10 },
 } as const;
 
-export type AmazonOperation = keyof typeof USAGE_PLANS | "lwa.token";
+export type AmazonOperation =
+  keyof typeof USAGE_PLANS | keyof typeof FEED_USAGE_PLANS | "lwa.token";
+
+const ALL_USAGE_PLANS = { ...USAGE_PLANS, ...FEED_USAGE_PLANS };
 
 const DENIED = "Access to requested resource is denied.";
 const ORDER_ID = /^\d{3}-\d{7}-\d{7}$/;
@@ -84,6 +102,12 @@ export interface AmazonSimulator {
   setStatus(orderId: string, status: AmazonFulfillmentStatus): AmazonOrder;
   requestCancellation(orderId: string, reason?: string): AmazonOrder;
   shipmentConfirmations(orderId?: string): ShipmentConfirmation[];
+  /** Registers an SP-API application (its OAuth redirect URI, draft or published). */
+  registerApplication(registration: ApplicationRegistration): void;
+  /** The seller signed in to Seller Central in "the browser" that opens the consent page. */
+  signIn(sellerId: string | undefined): void;
+  /** LWA authorization codes exchanged for a refresh token. */
+  codeGrantCount(): number;
   /** A valid access token for the (default) seller, as LWA would issue it. */
   issueAccessToken(options?: { sellerId?: string; ttlSeconds?: number }): string;
   expireAccessTokens(): void;
@@ -94,6 +118,12 @@ export interface AmazonSimulator {
   injectFault(spec: FaultSpec): void;
   /** Requests received for an operation, including those answered by an injected fault. */
   requestCount(operation: AmazonOperation): number;
+  /** Order cancellations made by processed acknowledgement feeds. */
+  sellerCancellations(orderId?: string): SellerCancellation[];
+  /** How long a new feed stays IN_QUEUE before a read processes it (default 0). */
+  setFeedProcessingDelay(ms: number): void;
+  /** Feeds still IN_QUEUE are processed at their next read, whatever their delay. */
+  releaseQueuedFeeds(): void;
 }
 
 function errors(status: number, list: AmazonError[]): SimResponse {
@@ -131,6 +161,8 @@ export async function startAmazonSimulator(
     ...(options.port !== undefined ? { port: options.port } : {}),
   });
   const state = new AmazonState();
+  const feeds = new FeedsState();
+  const consent = new AmazonConsent(state);
   const received = new Map<string, number>();
 
   // Count every request that reached an operation, before faults answer it: the shared server
@@ -184,7 +216,7 @@ export async function startAmazonSimulator(
     );
     return record ? `${record.sellerId}:${record.clientId}` : "anonymous";
   };
-  for (const [operation, plan] of Object.entries(USAGE_PLANS)) {
+  for (const [operation, plan] of Object.entries(ALL_USAGE_PLANS)) {
     server.rateLimit(operation, {
       rate: plan.rate,
       burst: plan.burst,
@@ -228,6 +260,8 @@ export async function startAmazonSimulator(
         "The request is missing a required parameter : grant_type",
       );
     }
+    const codeGrant = consent.token(req);
+    if (codeGrant) return codeGrant;
     if (body.grant_type !== "refresh_token") {
       return lwa(
         400,
@@ -264,6 +298,8 @@ export async function startAmazonSimulator(
       },
     };
   });
+
+  server.route("GET", CONSENT_PATH, "sellerCentral.consent", (req) => consent.consent(req));
 
   // --- searchOrders ------------------------------------------------------------------------
   server.route("GET", "/orders/2026-01-01/orders", "searchOrders", (req) => {
@@ -507,6 +543,13 @@ export async function startAmazonSimulator(
     },
   );
 
+  // --- Feeds API (seller cancellations) ----------------------------------------------------
+  addFeedRoutes(server, state, feeds, authenticate, {
+    ok: (body, status = 200) => ({ ...ok(body), status }),
+    invalid: (message) => invalid(message),
+    notFound: (message) => errors(404, [{ code: "NotFound", message }]),
+  });
+
   // --- admin -------------------------------------------------------------------------------
   const admin = (method: string, path: string, handler: (req: SimRequest) => SimResponse) =>
     server.route(method, path, "admin.amazon", (req) => {
@@ -534,6 +577,9 @@ export async function startAmazonSimulator(
     requestCancellation: (orderId, reason) => state.requestCancellation(orderId, reason),
     shipmentConfirmations: (orderId) =>
       structuredClone(state.confirmations.filter((c) => !orderId || c.orderId === orderId)),
+    registerApplication: (registration) => consent.registerApplication(registration),
+    signIn: (sellerId) => consent.signIn(sellerId),
+    codeGrantCount: () => consent.codeGrants,
     issueAccessToken: (o = {}) =>
       state.issueAccessToken(o.sellerId, SIM_CLIENT_ID, o.ttlSeconds).token,
     expireAccessTokens: () => state.expireAccessTokens(),
@@ -548,10 +594,10 @@ export async function startAmazonSimulator(
         body: QUOTA_EXCEEDED,
         headers: {
           "x-amzn-RequestId": randomUUID(),
-          ...(operation in USAGE_PLANS
+          ...(operation in ALL_USAGE_PLANS
             ? {
                 "x-amzn-RateLimit-Limit": String(
-                  USAGE_PLANS[operation as keyof typeof USAGE_PLANS].rate * server.scale,
+                  ALL_USAGE_PLANS[operation as keyof typeof ALL_USAGE_PLANS].rate * server.scale,
                 ),
               }
             : {}),
@@ -559,6 +605,14 @@ export async function startAmazonSimulator(
       }),
     injectFault: (spec) => server.injectFault(spec),
     requestCount: (operation) => received.get(operation) ?? 0,
+    sellerCancellations: (orderId) =>
+      structuredClone(feeds.cancellations.filter((c) => !orderId || c.orderId === orderId)),
+    setFeedProcessingDelay: (ms) => {
+      feeds.processingDelayMs = ms;
+    },
+    releaseQueuedFeeds: () => {
+      for (const feed of feeds.feeds.values()) feed.readyAt = 0;
+    },
   };
 
   admin("POST", "/__admin/amazon/orders", (req) => {
@@ -619,6 +673,28 @@ export async function startAmazonSimulator(
     state.revokeRefreshToken(typeof token === "string" ? token : undefined);
     return { status: 204 };
   });
+  admin("POST", "/__admin/amazon/applications", (req) => {
+    const b = bodyOf(req);
+    if (typeof b.applicationId !== "string" || typeof b.clientId !== "string") {
+      return { status: 400, body: { error: "applicationId and clientId are required" } };
+    }
+    consent.registerApplication({
+      applicationId: b.applicationId,
+      clientId: b.clientId,
+      redirectUri: typeof b.redirectUri === "string" ? b.redirectUri : undefined,
+      draft: b.draft === true,
+    });
+    return { status: 204 };
+  });
+  admin("POST", "/__admin/amazon/sign-in", (req) => {
+    const sellerId = bodyOf(req).sellerId;
+    try {
+      consent.signIn(typeof sellerId === "string" ? sellerId : undefined);
+    } catch (error) {
+      return { status: 400, body: { error: (error as Error).message } };
+    }
+    return { status: 204 };
+  });
   admin("PUT", "/__admin/amazon/quirks", (req) => {
     const b = bodyOf(req);
     if (typeof b.dropCarrierOnConfirm === "boolean") {
@@ -636,8 +712,26 @@ export async function startAmazonSimulator(
     body: { requests: Object.fromEntries(received) },
   }));
 
+  admin("GET", "/__admin/amazon/feeds", () => ({
+    status: 200,
+    body: {
+      feeds: [...feeds.feeds.values()].map((f) => f.feed),
+      cancellations: feeds.cancellations,
+    },
+  }));
+  admin("PUT", "/__admin/amazon/feeds/processing", (req) => {
+    const delayMs = bodyOf(req).delayMs;
+    if (typeof delayMs !== "number" || delayMs < 0) {
+      throw new SimulatorError(400, "delayMs must be a non-negative number");
+    }
+    feeds.processingDelayMs = delayMs;
+    return { status: 200, body: { delayMs } };
+  });
+
   server.onReset(() => {
+    feeds.reset();
     state.reset();
+    consent.clear();
     received.clear();
   });
 
