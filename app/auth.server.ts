@@ -1,7 +1,10 @@
-import type { StoreRow } from "../db/schema";
+import { and, eq } from "drizzle-orm";
+import { type StoreRow, stores } from "../db/schema";
 import { findStore } from "../db/stores";
+import { isSameOriginMutation, readBigCommerceSession } from "./bigcommerce-session.server";
 import { ensureDemoStore } from "./demo.server";
 import { localeFromRequest, type Locale } from "./i18n/locales";
+import { translator } from "./i18n/messages";
 import { getServices, type Services } from "./services.server";
 import { requireShopify } from "./shopify.server";
 
@@ -15,14 +18,20 @@ export interface AdminContext {
 }
 
 /**
- * Authenticates an admin request. In demo mode the demo store is the tenant; otherwise the Shopify
- * session token (or OAuth redirect) decides, through @shopify/shopify-app-remix.
+ * Authenticates an admin request. In demo mode the demo store is the tenant; a BigCommerce
+ * control-panel session cookie (opened by `load`) names its store; otherwise the Shopify session
+ * token (or OAuth redirect) decides, through @shopify/shopify-app-remix.
  */
 export async function requireAdmin(request: Request): Promise<AdminContext> {
   const services = getServices();
   const locale = localeFromRequest(request);
   if (services.config.demo) {
     return { services, store: await ensureDemoStore(services), locale, embedded: false };
+  }
+  // A bearer token is the Shopify admin speaking, whatever cookie the browser also holds.
+  if (!request.headers.has("authorization")) {
+    const bigCommerce = await bigCommerceContext(services, request, locale);
+    if (bigCommerce) return bigCommerce;
   }
   const { session } = await requireShopify().authenticate.admin(request);
   const store = await findStore(services.db, "shopify", session.shop);
@@ -31,4 +40,30 @@ export async function requireAdmin(request: Request): Promise<AdminContext> {
     throw new Response("This store has not installed Marketsync", { status: 403 });
   }
   return { services, store, locale, embedded: true };
+}
+
+async function bigCommerceContext(
+  services: Services,
+  request: Request,
+  requestLocale: Locale,
+): Promise<AdminContext | undefined> {
+  const lookup = readBigCommerceSession(services.keyring, request);
+  if (lookup.kind === "none") return undefined;
+  if (lookup.kind === "invalid") {
+    throw new Response(translator(requestLocale)("install.sessionExpired"), { status: 401 });
+  }
+  const locale = lookup.session.locale ?? requestLocale;
+  const t = translator(locale);
+  if (!isSameOriginMutation(request, services.publicUrl)) {
+    throw new Response(t("install.crossSiteRefused"), { status: 403 });
+  }
+  const [store] = await services.db
+    .select()
+    .from(stores)
+    .where(and(eq(stores.id, lookup.session.storeId), eq(stores.platform, "bigcommerce")))
+    .limit(1);
+  if (!store || store.uninstalledAt) {
+    throw new Response(t("install.notInstalled"), { status: 403 });
+  }
+  return { services, store, locale, embedded: false };
 }

@@ -3,6 +3,8 @@ import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { addBigCommerceDocumentHeaders } from "./bigcommerce-session.server";
+import { getServices } from "./services.server";
 import { shopify } from "./shopify.server";
 
 const ABORT_DELAY_MS = 5_000;
@@ -13,8 +15,11 @@ export default function handleRequest(
   responseHeaders: Headers,
   remixContext: EntryContext,
 ) {
-  // Embedded pages need Shopify's frame-ancestors CSP for the shop that loads them.
-  shopify?.addDocumentResponseHeaders(request, responseHeaders);
+  // Embedded pages need the frame-ancestors CSP of the admin that loads them: BigCommerce's control
+  // panel for a BigCommerce session, else Shopify's for the shop.
+  if (!addBigCommerceDocumentHeaders(getServices().keyring, request, responseHeaders)) {
+    shopify?.addDocumentResponseHeaders(request, responseHeaders);
+  }
   const callback = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
 
   return new Promise<Response>((resolve, reject) => {

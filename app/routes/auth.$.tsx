@@ -4,6 +4,14 @@ import { requireShopify } from "../shopify.server";
 
 /** OAuth begin/callback and session-token bounce pages, all handled by the Shopify library. */
 export async function loader({ request }: LoaderFunctionArgs) {
+  // With managed installs there is no login form: the library refuses to authenticate its own
+  // login path (a 500). A merchant who lands here is told where to open the app instead.
+  if (new URL(request.url).pathname === "/auth/login") {
+    throw new Response("Open Marketsync from your Shopify admin (Apps › Marketsync).", {
+      status: 400,
+      headers: { "Content-Type": "text/plain; charset=utf-8" },
+    });
+  }
   await requireShopify().authenticate.admin(request);
   return null;
 }
