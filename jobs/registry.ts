@@ -82,12 +82,15 @@ export const JOBS = {
    */
   "tracking.push": {
     payload: z.object({ pushId: uuid, accountId: uuid }),
+    // A job expires only when its worker is surely gone: above the worst call the connector can
+    // make (eBay sends no Retry-After, so up to five 60 s waits on 429s, plus timeouts). A retry
+    // beside a live call would send the tracking twice.
     queue: {
       policy: "singleton" as const,
       retryLimit: 10,
       retryDelay: 5,
       retryDelayMax: 900,
-      expireInSeconds: 120,
+      expireInSeconds: 600,
     },
     singletonKey: (d: { pushId: string }) => d.pushId,
     wakeWorkers: true,

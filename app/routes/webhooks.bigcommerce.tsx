@@ -133,7 +133,9 @@ export async function action({ request }: ActionFunctionArgs) {
     services,
     {
       source: "bigcommerce",
-      deliveryId: payload.hash,
+      // BigCommerce retries a delivery with the same hash and created_at; a later event on the same
+      // resource (a corrected tracking number) may hash alike but is created later.
+      deliveryId: `${payload.hash}:${payload.created_at ?? ""}`,
       topic: payload.scope,
       storeId,
       triggeredAt: payload.created_at ? new Date(payload.created_at * 1000) : undefined,

@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import {
   AuthRevoked,
   type ConnectorError,
@@ -31,11 +31,34 @@ export type PushOutcome =
   /** The marketplace already had this tracking (an earlier attempt landed, or the seller typed it). */
   | "adopted"
   | "failed"
-  /** Nothing to do: already sent/confirmed/failed/held, or the push is gone. */
+  /**
+   * Nothing to do: already sent/confirmed/failed/held, or the push is gone; or another attempt
+   * settled it while this one waited on the marketplace (its result is dropped).
+   */
   | "skipped";
 
 /** Read-backs after `sent` before the push is declared failed (Amazon may show a package late). */
 export const VERIFY_DELAY_SECONDS = 30;
+
+/** Push states an attempt may start from (`sending`: an attempt that died mid-call). */
+const SENDABLE: TrackingPushRow["state"][] = ["pending", "retrying", "sending"];
+
+/**
+ * pg-boss lets a handler whose claim lapsed (its job expired while a vendor call hung) run on while
+ * a retry of the same job takes over, so every write is conditional on who still owns the push:
+ * an attempt only writes while the push is `sending` under its own attempt number (each claim
+ * bumps `attempts`), and a read-back only moves a push that is `sent`. Without this the stale
+ * attempt's late timeout turned a push the retry had confirmed back into `retrying`, with no job
+ * left to finish it (test/integration/tracking-crash.test.ts).
+ */
+const ownedBy = (pushId: string, attempt: number): SQL =>
+  and(
+    eq(trackingPushes.id, pushId),
+    eq(trackingPushes.state, "sending"),
+    eq(trackingPushes.attempts, attempt),
+  )!;
+const sentState = (pushId: string): SQL =>
+  and(eq(trackingPushes.id, pushId), eq(trackingPushes.state, "sent"))!;
 
 interface PushContext {
   push: TrackingPushRow;
@@ -88,18 +111,20 @@ export async function pushTracking(
   const loaded = await loadPush(deps, input.pushId);
   if (!loaded) return "skipped";
   const { push, account } = loaded;
-  if (push.state !== "pending" && push.state !== "retrying" && push.state !== "sending") {
-    return "skipped";
-  }
+  if (!SENDABLE.includes(push.state)) return "skipped";
+  const sendable = and(eq(trackingPushes.id, push.id), inArray(trackingPushes.state, SENDABLE))!;
   if (account.status !== "active") {
-    await fail(deps, loaded, { code: "push.account_inactive", params: { status: account.status } });
-    return "failed";
+    const reason = { code: "push.account_inactive", params: { status: account.status } };
+    return (await fail(deps, loaded, reason, sendable)) ? "failed" : "skipped";
   }
   const ctx: PushContext = { ...loaded, connector: marketplaceConnectorFor(deps, account) };
-  await deps.db
+  const [claimed] = await deps.db
     .update(trackingPushes)
     .set({ state: "sending", attempts: sql`${trackingPushes.attempts} + 1`, updatedAt: now(deps) })
-    .where(eq(trackingPushes.id, push.id));
+    .where(sendable)
+    .returning({ attempt: trackingPushes.attempts });
+  if (!claimed) return "skipped";
+  const owned = ownedBy(push.id, claimed.attempt);
 
   let outcome: "sent" | "adopted";
   let fulfillmentId: string | undefined;
@@ -124,11 +149,15 @@ export async function pushTracking(
       fulfillmentId = result.fulfillmentId;
     }
   } catch (error) {
-    return handleFailure(deps, ctx, error, input.lastAttempt ?? false);
+    return handleFailure(deps, ctx, error, {
+      lastAttempt: input.lastAttempt ?? false,
+      attempt: claimed.attempt,
+      owned,
+    });
   }
 
-  await deps.db.transaction(async (tx) => {
-    await tx
+  const recorded = await deps.db.transaction(async (tx) => {
+    const [row] = await tx
       .update(trackingPushes)
       .set({
         state: "sent",
@@ -137,7 +166,9 @@ export async function pushTracking(
         lastError: null,
         updatedAt: now(deps),
       })
-      .where(eq(trackingPushes.id, push.id));
+      .where(owned)
+      .returning({ id: trackingPushes.id });
+    if (!row) return false;
     await recordEvent(tx, {
       orderId: push.orderId,
       storeId: ctx.storeId,
@@ -145,7 +176,17 @@ export async function pushTracking(
       params: { carrierCode: push.carrierCode, trackingNumber: push.trackingNumber },
     });
     await refreshOrderTracking(tx, push.orderId, now(deps));
+    return true;
   });
+  if (!recorded) {
+    // A newer attempt took the push over while this call was out. If this call sent a package
+    // the newer one did not see, the marketplace now shows it twice: say so, loudly.
+    deps.logger.warn(
+      { pushId: push.id, attempt: claimed.attempt, outcome, platform: account.platform },
+      "stale tracking push attempt finished after another attempt took over; its result is dropped",
+    );
+    return "skipped";
+  }
 
   deps.logger.info(
     {
@@ -168,6 +209,7 @@ export async function pushTracking(
       { startAfterSeconds: VERIFY_DELAY_SECONDS },
     );
   }
+  if (verified === "skipped") return "skipped";
   return verified === "confirmed" ? "confirmed" : outcome;
 }
 
@@ -184,21 +226,25 @@ export async function verifyPush(
     // pg-boss retries this job with backoff: the read-back is the only thing repeated.
     throw new Error(`push ${loaded.push.id} not visible on ${loaded.account.platform} yet`);
   }
-  return result === "confirmed" ? "confirmed" : "failed";
+  return result;
 }
 
+/** `skipped`: the push was no longer `sent` (another read-back or attempt settled it). */
 async function verify(
   deps: ImportDeps,
   ctx: PushContext,
   options: { lastAttempt: boolean },
-): Promise<"confirmed" | "failed" | "later"> {
+): Promise<"confirmed" | "failed" | "later" | "skipped"> {
   const found = findTracking(await ctx.connector.listShipments(ctx.orderId), ctx.push);
+  const sent = sentState(ctx.push.id);
   if (found && found.carrierCode) {
-    await deps.db.transaction(async (tx) => {
-      await tx
+    return deps.db.transaction(async (tx) => {
+      const [row] = await tx
         .update(trackingPushes)
         .set({ state: "confirmed", confirmedAt: now(deps), updatedAt: now(deps) })
-        .where(eq(trackingPushes.id, ctx.push.id));
+        .where(sent)
+        .returning({ id: trackingPushes.id });
+      if (!row) return "skipped" as const;
       await recordEvent(tx, {
         orderId: ctx.push.orderId,
         storeId: ctx.storeId,
@@ -206,25 +252,21 @@ async function verify(
         params: { trackingNumber: ctx.push.trackingNumber },
       });
       await refreshOrderTracking(tx, ctx.push.orderId, now(deps));
+      return "confirmed" as const;
     });
-    return "confirmed";
   }
   if (found && !found.carrierCode) {
     // Amazon has answered 204 and then shown the package without its carrier: the buyer sees no
     // carrier. Resending would add a second package; the merchant fixes it in Seller Central.
-    await fail(deps, ctx, {
-      code: "push.carrier_dropped",
-      params: { carrier: ctx.push.carrierCode },
-    });
-    return "failed";
+    const reason = { code: "push.carrier_dropped", params: { carrier: ctx.push.carrierCode } };
+    return (await fail(deps, ctx, reason, sent)) ? "failed" : "skipped";
   }
   await deps.db
     .update(trackingPushes)
     .set({ verifyAttempts: sql`${trackingPushes.verifyAttempts} + 1`, updatedAt: now(deps) })
     .where(eq(trackingPushes.id, ctx.push.id));
   if (options.lastAttempt) {
-    await fail(deps, ctx, { code: "push.not_visible" });
-    return "failed";
+    return (await fail(deps, ctx, { code: "push.not_visible" }, sent)) ? "failed" : "skipped";
   }
   return "later";
 }
@@ -233,46 +275,47 @@ async function handleFailure(
   deps: ImportDeps,
   ctx: PushContext,
   error: unknown,
-  lastAttempt: boolean,
+  attempt: { lastAttempt: boolean; attempt: number; owned: SQL },
 ): Promise<PushOutcome> {
   if (!isConnectorError(error) || error.retryable) {
     const reason: ReasonCode = isConnectorError(error)
       ? error.merchant
       : { code: "push.unexpected_error" };
-    if (lastAttempt) {
+    if (attempt.lastAttempt) {
       // Out of retries: pg-boss dead-letters the job; the merchant can retry the push by hand.
-      await fail(deps, ctx, { code: "push.gave_up", params: { attempts: ctx.push.attempts + 1 } });
+      const gaveUp = { code: "push.gave_up", params: { attempts: attempt.attempt } };
+      await fail(deps, ctx, gaveUp, attempt.owned);
     } else {
       await deps.db
         .update(trackingPushes)
         .set({ state: "retrying", lastError: reason, updatedAt: now(deps) })
-        .where(eq(trackingPushes.id, ctx.push.id));
+        .where(attempt.owned);
     }
     throw error;
   }
   const connectorError = error as ConnectorError;
   if (connectorError instanceof AuthRevoked) await markNeedsReconnect(deps.db, ctx.push.accountId);
-  await fail(
-    deps,
-    ctx,
+  const reason =
     connectorError instanceof NotFound
       ? { code: "push.order_not_found", params: { platform: connectorError.platform } }
-      : connectorError.merchant,
-  );
-  return "failed";
+      : connectorError.merchant;
+  return (await fail(deps, ctx, reason, attempt.owned)) ? "failed" : "skipped";
 }
 
+/** Marks the push failed while `guard` holds; false when another attempt settled it first. */
 async function fail(
   deps: ImportDeps,
   ctx: Pick<PushContext, "push" | "storeId">,
   reason: ReasonCode,
-): Promise<void> {
-  deps.logger.warn({ pushId: ctx.push.id, reason: reason.code }, "tracking push failed");
-  await deps.db.transaction(async (tx) => {
-    await tx
+  guard: SQL,
+): Promise<boolean> {
+  const failed = await deps.db.transaction(async (tx) => {
+    const [row] = await tx
       .update(trackingPushes)
       .set({ state: "failed", lastError: reason, updatedAt: now(deps) })
-      .where(eq(trackingPushes.id, ctx.push.id));
+      .where(guard)
+      .returning({ id: trackingPushes.id });
+    if (!row) return false;
     await recordEvent(tx, {
       orderId: ctx.push.orderId,
       storeId: ctx.storeId,
@@ -280,7 +323,12 @@ async function fail(
       params: { reason },
     });
     await refreshOrderTracking(tx, ctx.push.orderId, now(deps));
+    return true;
   });
+  if (failed) {
+    deps.logger.warn({ pushId: ctx.push.id, reason: reason.code }, "tracking push failed");
+  }
+  return failed;
 }
 
 function findTracking(

@@ -151,11 +151,15 @@ export async function importEbayOrder(
   const lines = input.lines ?? [{ sku: "MUG-BLUE", quantity: 2 }];
   const ebayOrderId = t.world.simulators.ebay.seedOrder({
     seller: input.seller,
+    // Placed a minute ago: BigCommerce dates shipments to the second, and eBay refuses a shipped
+    // date before the order's creation, which a shipment in the order's own second would be.
+    createdAt: new Date(Date.now() - 60_000).toISOString(),
     lines: lines.map((l) => ({ ...l, title: l.sku, unitPrice: l.unitPrice ?? "14.00" })),
     shipTo: US_BUYER,
   });
   const orderId = (await t.importOrders(input.accountId)).get(ebayOrderId);
-  if (!orderId) throw new Error(`eBay order ${ebayOrderId} was not imported`);
+  if (!orderId) throw new Error(`eBay order ${ebayOrderId} was not stored`);
+  await untilImported(t, orderId);
   return { ebayOrderId, orderId };
 }
 
@@ -167,6 +171,9 @@ export async function importAmazonOrder(
   const items = input.items ?? [{ sku: "MUG-BLUE", quantity: 1 }];
   const order = t.world.simulators.amazon.seedOrder({
     status: "UNSHIPPED",
+    // Seeded orders date from an hour ago; one changed now is what the next poll must see (a
+    // shipment confirmed since the last poll has already moved the account's cursor to now).
+    lastUpdatedTime: new Date().toISOString(),
     items: items.map((i) => ({ ...i, title: i.sku, unitPrice: "14.00" })),
     shipTo: {
       name: US_BUYER.fullName,
@@ -178,8 +185,23 @@ export async function importAmazonOrder(
     },
   });
   const orderId = (await t.importOrders(input.accountId)).get(order.orderId);
-  if (!orderId) throw new Error(`Amazon order ${order.orderId} was not imported`);
+  if (!orderId) throw new Error(`Amazon order ${order.orderId} was not stored`);
+  await untilImported(t, orderId);
   return { amazonOrderId: order.orderId, orderId };
+}
+
+/**
+ * A started worker also takes `order.process` jobs, so `importOrders` may find the queue empty
+ * while the worker is still creating the store order: wait for the order itself.
+ */
+function untilImported(t: TrackingWorld, orderId: string) {
+  return until(`order ${orderId} to be imported into the store`, async () => {
+    const [row] = await t.world.database.db
+      .select({ state: marketplaceOrders.state })
+      .from(marketplaceOrders)
+      .where(eq(marketplaceOrders.id, orderId));
+    return row?.state === "imported";
+  });
 }
 
 /** The Shopify order GID created for a marketplace order. */
@@ -302,4 +324,21 @@ export async function expireActiveJobs(t: TrackingWorld, name: string): Promise<
   const ids = (await jobsNamed(t, name)).filter((j) => j.state === "active").map((j) => j.id);
   if (ids.length > 0) await t.world.jobs.boss.fail(name, ids, { message: "job timed out" });
   return ids;
+}
+
+/** Waits until no job of these queues is waiting, due or running (each one ran to its end). */
+export function untilJobsSettled(t: TrackingWorld, names: string[], timeoutMs?: number) {
+  return until(
+    `jobs of ${names.join(", ")} to settle`,
+    async () => {
+      for (const name of names) {
+        const open = (await jobsNamed(t, name)).filter((j) =>
+          ["created", "retry", "active"].includes(j.state),
+        );
+        if (open.length > 0) return false;
+      }
+      return true;
+    },
+    timeoutMs,
+  );
 }

@@ -71,7 +71,8 @@ function cases(accounts: { ebay: () => string; amazon: () => string }): Marketpl
         return {
           orderId,
           marketplaceOrderId: amazonOrderId,
-          confirmations: () => t.world.simulators.amazon.shipmentConfirmations(amazonOrderId).length,
+          confirmations: () =>
+            t.world.simulators.amazon.shipmentConfirmations(amazonOrderId).length,
         };
       },
     },
@@ -122,12 +123,18 @@ describe("a tracking push whose confirmation landed but was never recorded", () 
           });
 
           // The marketplace has it; we only know we were sending. The crash lands here.
-          await until("the marketplace to hold the confirmation", () => confirmations() === 1);
+          await until(
+            "the marketplace to hold the confirmation",
+            () => confirmations() === 1,
+            45_000,
+          );
           const [sending] = await pushesOf(t, orderId);
           expect(sending).toMatchObject({ state: "sending", attempts: 1 });
 
           await first.kill();
           expect(first.child.signalCode).toBe("SIGKILL");
+          // The killed worker's job is still `active`: expiry fails it into a retry, and its
+          // backoff is skipped (it stands in for the wait, nothing else).
           expect(await expireActiveJobs(t, "tracking.push")).toHaveLength(1);
           await makeRetriesDueNow(t, "tracking.push");
 
@@ -162,7 +169,6 @@ describe("a tracking push whose confirmation landed but was never recorded", () 
       times: 1,
     });
     inProcess.push(await t.startWorker());
-    const heldAt = Date.now();
     await shipOnShopify(t, store, marketplaceOrderId, { company: "USPS", number: "LX123456789US" });
     await until("eBay to hold the fulfillment", () => confirmations() === 1);
 
@@ -170,10 +176,13 @@ describe("a tracking push whose confirmation landed but was never recorded", () 
     expect(await expireActiveJobs(t, "tracking.push")).toHaveLength(1);
     await makeRetriesDueNow(t, "tracking.push");
     await untilPushes(t, orderId, "confirmed");
+    // The first attempt's createShippingFulfillment is still out, in the account's eBay queue.
+    const ebayCalls = t.world.deps.queues.queue("ebay", ebayAccount, "shippingFulfillment");
+    expect(ebayCalls.pending).toBe(1);
 
-    // The stale attempt's call times out now; whatever it does must leave the push confirmed.
-    const staleEnds = heldAt + 15_000 + 2_000;
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, staleEnds - Date.now())));
+    // Its request timeout (15 s) ends it; whatever it then writes must leave the push confirmed.
+    await until("the stale call to time out", () => ebayCalls.pending === 0, 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
     const [push] = await pushesOf(t, orderId);
     expect(push).toMatchObject({ state: "confirmed", lastError: null });
     expect(confirmations()).toBe(1);
