@@ -53,6 +53,17 @@ const envSchema = z.object({
   AMAZON_LWA_CLIENT_SECRET: optionalString,
   EBAY_APP_ID: optionalString,
   EBAY_CERT_ID: optionalString,
+  /** eBay's name for our OAuth redirect (developer portal → User Tokens), sent as redirect_uri. */
+  EBAY_RU_NAME: optionalString,
+  /** SP-API application id (amzn1.sp.solution.…) that the Seller Central consent page shows. */
+  AMAZON_SP_APP_ID: optionalString.pipe(
+    z
+      .string()
+      .regex(/^amzn1\.[a-z.-]+\.[A-Za-z0-9.-]+$/, "must be an amzn1.… application id")
+      .optional(),
+  ),
+  /** The SP-API application is still a draft: consent URLs carry version=beta. */
+  AMAZON_SP_APP_DRAFT: flag,
   MARKETSYNC_WORKER: z.enum(["in-process", "off"]).default("in-process"),
   AMAZON_ENDPOINT: optionalUrl,
   EBAY_ENDPOINT: optionalUrl,
@@ -106,6 +117,14 @@ export interface AppConfig {
     amazon: { clientId: string; clientSecret: string } | undefined;
     ebay: { appId: string; certId: string } | undefined;
     bigcommerce: { clientId: string; clientSecret: string } | undefined;
+  };
+  /**
+   * What the sellers' consent flows need besides the app credentials: eBay's RuName, Amazon's
+   * application id. Undefined: that marketplace cannot be connected from the admin.
+   */
+  consent: {
+    ebay: { ruName: string } | undefined;
+    amazon: { applicationId: string; draft: boolean } | undefined;
   };
   /**
    * Origin the platforms reach us at, for webhook callback URLs; undefined when unknown (then no
@@ -191,6 +210,12 @@ export function parseConfig(
         e.BIGCOMMERCE_CLIENT_ID && e.BIGCOMMERCE_CLIENT_SECRET
           ? { clientId: e.BIGCOMMERCE_CLIENT_ID, clientSecret: e.BIGCOMMERCE_CLIENT_SECRET }
           : undefined,
+    },
+    consent: {
+      ebay: e.EBAY_RU_NAME ? { ruName: e.EBAY_RU_NAME } : undefined,
+      amazon: e.AMAZON_SP_APP_ID
+        ? { applicationId: e.AMAZON_SP_APP_ID, draft: e.AMAZON_SP_APP_DRAFT }
+        : undefined,
     },
     publicUrl: (e.MARKETSYNC_PUBLIC_URL ?? e.SHOPIFY_APP_URL)?.replace(/\/+$/, ""),
     ebayVerificationToken: e.EBAY_VERIFICATION_TOKEN,

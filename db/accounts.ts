@@ -41,7 +41,9 @@ export async function saveRefreshedTokens(
   account.credentialsEnc = credentialsEnc;
   await deps.db
     .update(marketplaceAccounts)
-    .set({ credentialsEnc, credentialsExpireAt: tokens.expiresAt })
+    // credentials_expire_at is when the seller must consent again (eBay 18 months, Amazon a year),
+    // not the access token's expiry, which stays inside the encrypted credentials.
+    .set({ credentialsEnc })
     .where(eq(marketplaceAccounts.id, account.id));
 }
 

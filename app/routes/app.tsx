@@ -2,7 +2,14 @@ import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { isRouteErrorResponse, Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
 import { NavMenu } from "@shopify/app-bridge-react";
-import { Banner, Box, InlineStack, Page, Text } from "@shopify/polaris";
+import {
+  AppProvider as PolarisAppProvider,
+  Banner,
+  Box,
+  InlineStack,
+  Page,
+  Text,
+} from "@shopify/polaris";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { requireAdmin } from "../auth.server";
@@ -34,6 +41,7 @@ export default function AppLayout() {
           </Link>
           <Link to="/app/orders">{t("nav.orders")}</Link>
           <Link to="/app/accounts">{t("nav.accounts")}</Link>
+          <Link to="/app/sku-mappings">{t("nav.skuMappings")}</Link>
         </NavMenu>
       ) : (
         // Outside the Shopify admin there is no App Bridge nav: a plain bar stands in for it.
@@ -45,6 +53,7 @@ export default function AppLayout() {
             <Link to="/app">{t("nav.dashboard")}</Link>
             <Link to="/app/orders">{t("nav.orders")}</Link>
             <Link to="/app/accounts">{t("nav.accounts")}</Link>
+            <Link to="/app/sku-mappings">{t("nav.skuMappings")}</Link>
           </InlineStack>
         </Box>
       )}
@@ -72,12 +81,15 @@ export function ErrorBoundary() {
 
 function AppError({ notFound }: { notFound: boolean }) {
   const t = useTranslate();
+  // The layout (and its AppProvider) failed to render: Polaris needs a provider of its own here.
   return (
-    <Page>
-      <Banner tone="critical" title={t("error.title")}>
-        <p>{notFound ? t("error.notFound") : t("error.body")}</p>
-      </Banner>
-    </Page>
+    <PolarisAppProvider i18n={{}}>
+      <Page>
+        <Banner tone="critical" title={t("error.title")}>
+          <p>{notFound ? t("error.notFound") : t("error.body")}</p>
+        </Banner>
+      </Page>
+    </PolarisAppProvider>
   );
 }
 

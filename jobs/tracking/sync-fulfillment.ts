@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { NotFound } from "../../connectors/errors";
 import type { StoreFulfillment, StoreOrderId } from "../../connectors/types";
 import { parseAccountSettings } from "../../db/account-settings";
@@ -165,15 +165,23 @@ export async function syncFulfillment(deps: ImportDeps, input: SyncInput): Promi
       return "recorded";
     }
 
-    const previous = await tx
-      .select({ trackingNumber: trackingPushes.trackingNumber })
+    const earlier = await tx
+      .select({
+        id: trackingPushes.id,
+        trackingNumber: trackingPushes.trackingNumber,
+        state: trackingPushes.state,
+      })
       .from(trackingPushes)
       .where(eq(trackingPushes.shipmentId, shipment!.id));
+    // Held pushes never reached the marketplace: a corrected fulfillment replaces them rather
+    // than counting as a tracking change.
+    const previous = earlier.filter((p) => p.state !== "held");
+    const superseded = earlier.filter((p) => p.state === "held");
     const tracking = normalizeTrackingNumber(fulfillment.trackingNumber, {
       carrier: fulfillment.carrier,
     });
     const trackingKey = tracking.ok ? tracking.value : (fulfillment.trackingNumber ?? "").trim();
-    if (previous.some((p) => p.trackingNumber === trackingKey)) return "unchanged";
+    if (earlier.some((p) => p.trackingNumber === trackingKey)) return "unchanged";
 
     const carrier = mapCarrier({
       marketplace: order.marketplace,
@@ -197,6 +205,15 @@ export async function syncFulfillment(deps: ImportDeps, input: SyncInput): Promi
       reasons.push({ code: "push.amazon_tracking_change", params: { tracking: trackingKey } });
     }
     const held = reasons.length > 0;
+    if (superseded.length > 0) {
+      await tx.delete(trackingPushes).where(
+        inArray(
+          trackingPushes.id,
+          superseded.map((p) => p.id),
+        ),
+      );
+      await event("push.superseded", { trackingNumbers: superseded.map((p) => p.trackingNumber) });
+    }
     const [push] = await tx
       .insert(trackingPushes)
       .values({

@@ -7,6 +7,7 @@ import type { AccountSettingsInput } from "../../db/account-settings";
 import { marketplaceAccounts } from "../../db/schema";
 import { decryptStoreToken } from "../../db/stores";
 import { SIM_CLIENT_ID, SIM_CLIENT_SECRET, SIM_REFRESH_TOKEN, SIM_SELLER_ID } from "./amazon";
+import { SIM_APPLICATION_ID } from "./amazon/consent";
 import { SIM_SHOPIFY_APP, type Simulators, startSimulators } from "./index";
 
 /**
@@ -189,6 +190,23 @@ export async function startDemo(services: Services): Promise<DemoWorld> {
     simulators,
     async startOrderFlow(publicUrl: string) {
       services.publicUrl = publicUrl;
+      // The admin's "connect" buttons work against the simulators: their consent pages send the
+      // demo sellers (already signed in) back to this app's callbacks.
+      services.config.consent = {
+        ebay: { ruName: "Marketsync-demo" },
+        amazon: { applicationId: SIM_APPLICATION_ID, draft: false },
+      };
+      simulators.ebay.registerRuName({
+        ruName: "Marketsync-demo",
+        acceptUrl: `${publicUrl}/connect/ebay/callback`,
+      });
+      simulators.ebay.signIn("demo_us_seller");
+      simulators.amazon.registerApplication({
+        applicationId: SIM_APPLICATION_ID,
+        clientId: SIM_CLIENT_ID,
+        redirectUri: `${publicUrl}/connect/amazon/callback`,
+      });
+      simulators.amazon.signIn(SIM_SELLER_ID);
       // What the install does for a real store: subscribe the app to the store's webhooks.
       await reconcileStore(services as ReconcileDeps, { storeId: store.id });
       for (let i = 0; i < 6; i++) addOrder();

@@ -73,4 +73,28 @@ describe("configuration", () => {
     const problems = problemsOf(() => parseConfig({ MARKETSYNC_DEMO: "1", HOST: "0.0.0.0" }));
     expect(problems[0]).toMatch(/HOST: demo mode binds to loopback only/);
   });
+
+  it("GIVEN no consent variables WHEN parsed THEN neither marketplace can be connected", () => {
+    const config = parseConfig(REAL);
+    expect(config.consent).toEqual({ ebay: undefined, amazon: undefined });
+  });
+
+  it("GIVEN the eBay RuName and a draft Amazon application WHEN parsed THEN both consents are set", () => {
+    const config = parseConfig({
+      ...REAL,
+      EBAY_RU_NAME: "Marketsync-Marketsy-Market-abcdefg",
+      AMAZON_SP_APP_ID: "amzn1.sp.solution.0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0",
+      AMAZON_SP_APP_DRAFT: "1",
+    });
+    expect(config.consent.ebay).toEqual({ ruName: "Marketsync-Marketsy-Market-abcdefg" });
+    expect(config.consent.amazon).toEqual({
+      applicationId: "amzn1.sp.solution.0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0",
+      draft: true,
+    });
+  });
+
+  it("GIVEN an Amazon application id that is not one WHEN parsed THEN the variable is named", () => {
+    const problems = problemsOf(() => parseConfig({ ...REAL, AMAZON_SP_APP_ID: "my-app" }));
+    expect(problems.join("\n")).toMatch(/AMAZON_SP_APP_ID: must be an amzn1/);
+  });
 });

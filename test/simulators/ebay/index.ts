@@ -6,6 +6,13 @@ import type {
   EbayShippingFulfillment,
 } from "../../../connectors/ebay/types";
 import { type SimRequest, type SimResponse, SimulatorServer } from "../shared/server";
+import {
+  AUTHORIZE_PATH,
+  EbayConsent,
+  IDENTITY_USER_PATH,
+  type RuNameRegistration,
+  SCOPE_IDENTITY,
+} from "./consent";
 import { FilterError, parseOrderFilter } from "./filter";
 import {
   type AccountDeletionInput,
@@ -19,8 +26,16 @@ import {
   type SignedNotification,
 } from "./notifications";
 import { buildOrder, type OrderRecord, renderOrder, type SeedOrderInput } from "./orders";
+import { addPostOrderRoutes, type SellerCancellationRequest } from "./post-order";
 
 export { type SeedLine, type SeedOrderInput, VAT_SITES } from "./orders";
+export {
+  AUTH_CODE_TTL_S,
+  AUTHORIZE_PATH,
+  REFRESH_TOKEN_TTL_S,
+  type RuNameRegistration,
+  SCOPE_IDENTITY,
+} from "./consent";
 export {
   ACCOUNT_DELETION_TOPIC,
   type AccountDeletionInput,
@@ -41,8 +56,12 @@ export {
  * serves the keys the simulator signs MARKETPLACE_ACCOUNT_DELETION notifications with
  * (`./notifications.ts`). Admin routes live under `/__admin/ebay/…`.
  *
- * Fault operation names: `identity.token`, `getOrders`, `getOrder`, `getShippingFulfillments`,
- * `createShippingFulfillment`, `getShippingFulfillment`, `getPublicKey`.
+ * Sellers connect through eBay's consent page and the authorization code grant (`./consent.ts`),
+ * and `getUser` tells who they are.
+ *
+ * Fault operation names: `identity.token`, `identity.authorize`, `getUser`, `getOrders`,
+ * `getOrder`, `getShippingFulfillments`, `createShippingFulfillment`, `getShippingFulfillment`,
+ * `getPublicKey`.
  */
 
 export const FULFILLMENT_BASE = "/sell/fulfillment/v1";
@@ -52,6 +71,8 @@ export const SCOPE_FULFILLMENT_READONLY =
   "https://api.ebay.com/oauth/api_scope/sell.fulfillment.readonly";
 export const SCOPE_BASE = "https://api.ebay.com/oauth/api_scope";
 const DEFAULT_SCOPES = [SCOPE_BASE, SCOPE_FULFILLMENT];
+/** Scopes a seller may grant on the consent page. */
+const USER_SCOPES = [SCOPE_BASE, SCOPE_FULFILLMENT, SCOPE_FULFILLMENT_READONLY, SCOPE_IDENTITY];
 /** Scopes an application token (client credentials grant) may carry; Sell scopes need a user. */
 const APPLICATION_SCOPES = [SCOPE_BASE];
 export const ACCESS_TOKEN_TTL_S = 7200;
@@ -170,6 +191,14 @@ export interface EbaySimulator {
   refreshCount(): number;
   /** Client-credentials grants the token endpoint answered (application tokens minted). */
   applicationTokenCount(): number;
+  /** Seller cancellations received on the Post-Order API (`./post-order.ts`). */
+  sellerCancellations(orderId?: string): SellerCancellationRequest[];
+  /** Registers a RuName and where eBay sends the seller after consenting (developer portal). */
+  registerRuName(registration: RuNameRegistration): void;
+  /** The seller signed in to eBay in "the browser" that opens the consent page (none: sign-in page). */
+  signIn(username: string | undefined, options?: { decline?: boolean }): void;
+  /** Authorization codes exchanged for a grant. */
+  codeGrantCount(): number;
   /** Key id the next notifications are signed with. */
   notificationKeyId(): string;
   /** A new signing key; earlier key ids stay retrievable through getPublicKey. */
@@ -202,10 +231,28 @@ export async function startEbaySimulator(
   const app = DEFAULT_APP;
   // Keys survive a reset, as eBay's do: a reset clears what tests seeded, not eBay's identity.
   const signer = new NotificationSigner();
-  server.onReset(() => state.clear());
+  const consent = new EbayConsent({
+    ...app,
+    knownScopes: USER_SCOPES,
+    hasAccount: (username) => state.accounts.has(username),
+    issueUserGrant: (username, appId, scopes) => state.issueUserGrant(username, appId, scopes),
+    userOfToken: (token) => state.userOfToken(token),
+    marketplaceOf: (username) => state.accounts.get(username)?.marketplaceId ?? "EBAY_US",
+  });
+  server.onReset(() => {
+    state.clear();
+    consent.clear();
+  });
 
-  // ---------- Identity: token endpoint ----------
-  server.route("POST", TOKEN_PATH, "identity.token", (req) => state.token(req, app));
+  // ---------- Identity: consent, token endpoint, getUser ----------
+  server.route("GET", AUTHORIZE_PATH, "identity.authorize", (req) => consent.authorize(req));
+  server.route(
+    "POST",
+    TOKEN_PATH,
+    "identity.token",
+    (req) => consent.token(req) ?? state.token(req, app),
+  );
+  server.route("GET", IDENTITY_USER_PATH, "getUser", (req) => consent.getUser(req));
 
   // ---------- Sell Fulfillment ----------
   const sell =
@@ -276,6 +323,36 @@ export async function startEbaySimulator(
     });
   }
 
+  // ---------- Post-Order API: seller cancellations ----------
+  const sellerCancellations: SellerCancellationRequest[] = [];
+  server.onReset(() => {
+    sellerCancellations.length = 0;
+  });
+  addPostOrderRoutes(
+    server,
+    {
+      sellerOf: (token) => {
+        const record = state.accessTokens.get(token);
+        return record?.kind === "user" && record.expiresAt > Date.now()
+          ? record.username
+          : undefined;
+      },
+      order: (orderId) => state.orders.get(orderId)?.order,
+      cancel: (orderId) => state.cancelOrder(orderId),
+    },
+    sellerCancellations,
+  );
+  server.rateLimit("createCancellation", {
+    rate: 100_000 / 86_400,
+    burst: 50,
+    // Per application keyset, as eBay counts; the token comes as `IAF <token>` here.
+    key: (req) => {
+      const iaf = /^IAF (.+)$/.exec(String(req.headers.authorization ?? ""));
+      return (iaf?.[1] && state.accessTokens.get(iaf[1])?.appId) || "anonymous";
+    },
+    throttled: () => ({ status: 429, body: TOO_MANY_REQUESTS_BODY }),
+  });
+
   // ---------- Admin ----------
   const ok = (body: unknown, status = 200): SimResponse => ({ status, body });
   const bad = (message: string): SimResponse => ({ status: 400, body: { error: message } });
@@ -299,6 +376,23 @@ export async function startEbaySimulator(
     };
     if (!body.username) return bad("username is required");
     return ok(state.addAccount({ ...body, username: body.username }, app.appId), 201);
+  });
+  server.route("POST", "/__admin/ebay/runames", "admin.ebay.runames", (req) => {
+    const body = (req.body ?? {}) as Partial<RuNameRegistration>;
+    if (!body.ruName || !body.acceptUrl || !URL.canParse(body.acceptUrl)) {
+      return bad("ruName and acceptUrl are required");
+    }
+    consent.registerRuName({ ruName: body.ruName, acceptUrl: body.acceptUrl, ...body });
+    return { status: 204 };
+  });
+  server.route("POST", "/__admin/ebay/sign-in", "admin.ebay.signIn", (req) => {
+    const body = (req.body ?? {}) as { username?: string; decline?: boolean };
+    try {
+      consent.signIn(body.username, { decline: body.decline === true });
+    } catch (error) {
+      return bad((error as Error).message);
+    }
+    return { status: 204 };
   });
   server.route("POST", "/__admin/ebay/orders", "admin.ebay.orders", (req) => {
     const inputs = (Array.isArray(req.body) ? req.body : [req.body]) as SeedOrderInput[];
@@ -411,6 +505,11 @@ export async function startEbaySimulator(
     revokeRefreshTokens: (username) => state.revokeRefreshTokens(username),
     refreshCount: () => state.refreshGrants,
     applicationTokenCount: () => state.applicationGrants,
+    sellerCancellations: (orderId) =>
+      sellerCancellations.filter((c) => !orderId || c.orderId === orderId),
+    registerRuName: (registration) => consent.registerRuName(registration),
+    signIn: (username, options) => consent.signIn(username, options),
+    codeGrantCount: () => consent.codeGrants,
     notificationKeyId: () => signer.activeKid,
     rotateNotificationKey: () => signer.rotate(),
     signNotification: (rawBody, kid) => signer.signatureHeader(rawBody, kid),
@@ -503,15 +602,26 @@ class EbayState {
       scopes: input.scopes ?? DEFAULT_SCOPES,
     };
     this.accounts.set(account.username, account);
+    const grant = this.issueUserGrant(account.username, appId, account.scopes);
+    return {
+      accessToken: grant.accessToken,
+      refreshToken: grant.refreshToken,
+      expiresAt: new Date(Date.now() + grant.expiresInS * 1000),
+    };
+  }
+
+  /** A new refresh token and access token for a user (what a consent or addAccount grants). */
+  issueUserGrant(username: string, appId: string, scopes: string[]) {
     const refreshToken = `v^1.1#i^1#r^1#p^3#I^3#f^0#t^${randomBytes(24).toString("base64url")}`;
-    this.refreshTokens.set(refreshToken, {
-      username: account.username,
-      appId,
-      scopes: account.scopes,
-      revoked: false,
-    });
-    const access = this.issueAccessToken(account.username, appId, account.scopes);
-    return { accessToken: access.token, refreshToken, expiresAt: new Date(access.expiresAt) };
+    this.refreshTokens.set(refreshToken, { username, appId, scopes, revoked: false });
+    const access = this.issueAccessToken(username, appId, scopes);
+    return { accessToken: access.token, refreshToken, expiresInS: ACCESS_TOKEN_TTL_S };
+  }
+
+  userOfToken(token: string): { username: string; scopes: string[] } | undefined {
+    const record = this.accessTokens.get(token);
+    if (!record || record.kind !== "user" || record.expiresAt <= Date.now()) return undefined;
+    return { username: record.username, scopes: record.scopes };
   }
 
   private issueAccessToken(username: string, appId: string, scopes: string[]) {

@@ -1,0 +1,281 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, useLoaderData, useNavigation } from "@remix-run/react";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Button,
+  ButtonGroup,
+  Card,
+  EmptyState,
+  InlineStack,
+  Layout,
+  Modal,
+  Page,
+  Text,
+} from "@shopify/polaris";
+import { useEffect, useRef, useState } from "react";
+import { z } from "zod";
+import { amazonMarketplace } from "../../jobs/accounts/amazon-marketplaces";
+import { AdminPageErrorBoundary } from "../admin-error-boundary";
+import { requireAdmin } from "../auth.server";
+import { useLocale, useTranslate } from "../i18n/use-translate";
+import {
+  AccountNotFound,
+  disconnectAccount,
+  embeddedAdminPath,
+  listStoreAccounts,
+} from "../marketplace-accounts.server";
+
+/**
+ * The store's marketplace accounts with their status, last import and authorization expiry; the
+ * way to connect, reconnect and disconnect them (after a confirmation).
+ */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { services, store } = await requireAdmin(request);
+  const accounts = await listStoreAccounts(services.db, store.id);
+  const url = new URL(request.url);
+  const connected = accounts.find((a) => a.id === url.searchParams.get("connected"));
+  return json({
+    accounts: accounts.map((a) => ({
+      ...a,
+      lastImportAt: a.lastImportAt?.toISOString() ?? null,
+      credentialsExpireAt: a.credentialsExpireAt?.toISOString() ?? null,
+      disconnectedAt: a.disconnectedAt?.toISOString() ?? null,
+    })),
+    notice: connected
+      ? {
+          kind: url.searchParams.has("reconnected")
+            ? ("reconnected" as const)
+            : ("connected" as const),
+          name: connected.displayName,
+        }
+      : url.searchParams.has("disconnected")
+        ? { kind: "disconnected" as const, name: "" }
+        : null,
+  });
+}
+
+const actionSchema = z.object({ intent: z.literal("disconnect"), accountId: z.uuid() });
+
+export async function action({ request }: ActionFunctionArgs) {
+  const { services, store } = await requireAdmin(request);
+  const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) throw new Response(null, { status: 400 });
+  if (!services.jobs) throw new Response(null, { status: 503 });
+  try {
+    const { jobsCancelled } = await disconnectAccount(
+      { db: services.db, jobs: services.jobs },
+      { storeId: store.id, accountId: parsed.data.accountId },
+    );
+    services.logger.info(
+      { storeId: store.id, accountId: parsed.data.accountId, jobsCancelled },
+      "marketplace account disconnected",
+    );
+  } catch (error) {
+    if (error instanceof AccountNotFound) throw new Response(null, { status: 404 });
+    throw error;
+  }
+  return redirect(embeddedAdminPath(new URL(request.url), "/app/accounts", { disconnected: "1" }));
+}
+
+type AccountView = ReturnType<typeof useLoaderData<typeof loader>>["accounts"][number];
+
+const PLATFORM_LABELS = { ebay: "eBay", amazon: "Amazon" } as const;
+
+/** Amazon's marketplace ids mean nothing to a merchant: their country, in the admin's language. */
+function marketplaceLabel(id: string, regions: Intl.DisplayNames): string {
+  const country = amazonMarketplace(id)?.country;
+  return country ? (regions.of(country) ?? country) : id;
+}
+
+function badgeTone(status: AccountView["status"]) {
+  if (status === "active") return { tone: "success" as const };
+  if (status === "needs_reconnect") return { tone: "critical" as const };
+  return {};
+}
+
+export default function Accounts() {
+  const { accounts, notice } = useLoaderData<typeof loader>();
+  const t = useTranslate();
+  const [confirming, setConfirming] = useState<AccountView | null>(null);
+  const actions = {
+    primaryAction: { content: t("accounts.connectEbay"), url: "/app/accounts/connect/ebay" },
+    secondaryActions: [
+      { content: t("accounts.connectAmazon"), url: "/app/accounts/connect/amazon" },
+    ],
+  };
+  return (
+    <Page title={t("accounts.title")} subtitle={t("accounts.subtitle")} {...actions}>
+      <Layout>
+        {notice && (
+          <Layout.Section>
+            <Banner tone="success">
+              <p data-testid="accounts-notice">
+                {notice.kind === "disconnected"
+                  ? t("accounts.disconnectedNotice")
+                  : t(`accounts.${notice.kind}`, { name: notice.name })}
+              </p>
+            </Banner>
+          </Layout.Section>
+        )}
+        <Layout.Section>
+          {accounts.length === 0 ? (
+            <Card>
+              <EmptyState
+                heading={t("accounts.emptyTitle")}
+                action={{ content: t("accounts.connectEbay"), url: "/app/accounts/connect/ebay" }}
+                secondaryAction={{
+                  content: t("accounts.connectAmazon"),
+                  url: "/app/accounts/connect/amazon",
+                }}
+                image=""
+              >
+                <p>{t("accounts.emptyBody")}</p>
+              </EmptyState>
+            </Card>
+          ) : (
+            <BlockStack gap="400">
+              {accounts.map((account) => (
+                <AccountCard
+                  key={account.id}
+                  account={account}
+                  onDisconnect={() => setConfirming(account)}
+                />
+              ))}
+            </BlockStack>
+          )}
+        </Layout.Section>
+      </Layout>
+      {confirming && <DisconnectModal account={confirming} onClose={() => setConfirming(null)} />}
+    </Page>
+  );
+}
+
+function AccountCard({
+  account,
+  onDisconnect,
+}: {
+  account: AccountView;
+  onDisconnect: () => void;
+}) {
+  const t = useTranslate();
+  const locale = useLocale();
+  const date = new Intl.DateTimeFormat(locale, { dateStyle: "medium" });
+  const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
+  const regions = new Intl.DisplayNames([locale], { type: "region" });
+  const platform = PLATFORM_LABELS[account.platform];
+  const expiry = account.credentialsExpireAt ? new Date(account.credentialsExpireAt) : null;
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <InlineStack align="space-between" blockAlign="center" gap="200">
+          <BlockStack gap="100">
+            <Text as="h2" variant="headingMd">
+              {account.displayName}
+            </Text>
+            <Text as="span" tone="subdued">
+              {platform} · {account.sellerId}
+            </Text>
+          </BlockStack>
+          <Badge {...badgeTone(account.status)}>{t(`account.${account.status}`)}</Badge>
+        </InlineStack>
+        {account.status === "needs_reconnect" && (
+          <Banner tone="critical">
+            <p>{t("accounts.needsReconnect", { platform })}</p>
+          </Banner>
+        )}
+        <BlockStack gap="100">
+          {account.marketplaceIds.length > 0 && (
+            <Text as="p">
+              {t("accounts.marketplaces", {
+                list: account.marketplaceIds.map((id) => marketplaceLabel(id, regions)).join(", "),
+              })}
+            </Text>
+          )}
+          <Text as="p">
+            {account.lastImportAt
+              ? t("accounts.lastImport", { date: dateTime.format(new Date(account.lastImportAt)) })
+              : t("accounts.neverImported")}
+          </Text>
+          {account.status === "disconnected" && account.disconnectedAt ? (
+            <Text as="p" tone="subdued">
+              {t("accounts.disconnectedOn", {
+                date: date.format(new Date(account.disconnectedAt)),
+              })}
+            </Text>
+          ) : (
+            expiry && (
+              <Text as="p" tone={expiry.getTime() < Date.now() ? "critical" : "subdued"}>
+                <span data-testid={`grant-expiry-${account.id}`}>
+                  {t(
+                    expiry.getTime() < Date.now() ? "accounts.grantExpired" : "accounts.grantUntil",
+                    {
+                      date: date.format(expiry),
+                    },
+                  )}
+                </span>
+              </Text>
+            )
+          )}
+        </BlockStack>
+        <ButtonGroup>
+          <Button url={`/app/accounts/${account.id}/settings`}>{t("accounts.settings")}</Button>
+          {account.status !== "active" && (
+            <Button
+              {...(account.status === "needs_reconnect" ? { variant: "primary" as const } : {})}
+              url={`/app/accounts/connect/${account.platform}?account=${account.id}`}
+            >
+              {t("accounts.reconnect")}
+            </Button>
+          )}
+          {account.status !== "disconnected" && (
+            <Button tone="critical" variant="plain" onClick={onDisconnect}>
+              {t("accounts.disconnect")}
+            </Button>
+          )}
+        </ButtonGroup>
+      </BlockStack>
+    </Card>
+  );
+}
+
+function DisconnectModal({ account, onClose }: { account: AccountView; onClose: () => void }) {
+  const t = useTranslate();
+  const navigation = useNavigation();
+  const formId = `disconnect-${account.id}`;
+  // Closes once the disconnection went through and the list reloaded.
+  const submitted = useRef(false);
+  useEffect(() => {
+    if (navigation.state !== "idle") submitted.current = true;
+    else if (submitted.current) onClose();
+  }, [navigation.state, onClose]);
+  return (
+    <Modal
+      open
+      onClose={onClose}
+      title={t("accounts.disconnectTitle", { name: account.displayName })}
+      primaryAction={{
+        content: t("accounts.disconnectConfirm"),
+        destructive: true,
+        loading: navigation.state === "submitting",
+        onAction: () =>
+          (document.getElementById(formId) as HTMLFormElement | null)?.requestSubmit(),
+      }}
+      secondaryActions={[{ content: t("accounts.cancel"), onAction: onClose }]}
+    >
+      <Modal.Section>
+        <Form method="post" id={formId}>
+          <input type="hidden" name="intent" value="disconnect" />
+          <input type="hidden" name="accountId" value={account.id} />
+          <Text as="p">
+            {t("accounts.disconnectBody", { platform: PLATFORM_LABELS[account.platform] })}
+          </Text>
+        </Form>
+      </Modal.Section>
+    </Modal>
+  );
+}
+
+export const ErrorBoundary = AdminPageErrorBoundary;

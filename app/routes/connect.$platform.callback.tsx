@@ -1,0 +1,71 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { and, eq, isNull } from "drizzle-orm";
+import { stores } from "../../db/schema";
+import { localeFromRequest } from "../i18n/locales";
+import { translator } from "../i18n/messages";
+import { verifyOAuthState } from "../oauth-state.server";
+import { getServices } from "../services.server";
+
+/**
+ * Where eBay (the RuName's "auth accepted" and "declined" URLs) and Seller Central (the app's OAuth
+ * redirect URI) send the seller back: `/connect/ebay/callback`, `/connect/amazon/callback`.
+ *
+ * This is a top-level page outside the store admin, so nobody is authenticated here: it only checks
+ * that the state is ours and fresh, then hands the whole query to the connect page inside the
+ * store's admin, which authenticates the merchant and refuses a state issued to another store
+ * before exchanging the code. Nothing is written here; a bad state is a 400 page.
+ */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const platform = params.platform;
+  if (platform !== "ebay" && platform !== "amazon") throw new Response(null, { status: 404 });
+  const services = getServices();
+  const url = new URL(request.url);
+  const verified = verifyOAuthState(services.keyring, url.searchParams.get("state"), {
+    platform,
+  });
+  if (!verified.ok) {
+    return refusal(request, verified.problem === "expired" ? "state_expired" : "state_invalid");
+  }
+  const [store] = await services.db
+    .select({ platform: stores.platform, externalId: stores.externalId })
+    .from(stores)
+    .where(and(eq(stores.id, verified.state.storeId), isNull(stores.uninstalledAt)));
+  if (!store) return refusal(request, "state_invalid");
+
+  const path = `/app/accounts/connect/${platform}${url.search}`;
+  const shopify = services.config.shopify;
+  // Inside Shopify's admin the app is embedded: Shopify loads `path` in its frame with a session
+  // token. Elsewhere (demo, BigCommerce) the path is served here directly.
+  if (store.platform === "shopify" && shopify && !services.config.demo) {
+    return redirect(`https://${store.externalId}/admin/apps/${shopify.apiKey}${path}`);
+  }
+  return redirect(path);
+}
+
+function refusal(request: Request, problem: "state_invalid" | "state_expired"): Response {
+  const locale = localeFromRequest(request);
+  const t = translator(locale);
+  const title = escapeHtml(t("connect.failedTitle"));
+  const body = escapeHtml(t(`connect.problem.${problem}`));
+  return new Response(
+    `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${title}</title></head>` +
+      `<body style="font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem">` +
+      `<h1 style="font-size:1.25rem">${title}</h1><p data-problem="${problem}">${body}</p></body></html>`,
+    {
+      status: 400,
+      headers: {
+        "content-type": "text/html; charset=utf-8",
+        "cache-control": "no-store",
+        "referrer-policy": "no-referrer",
+      },
+    },
+  );
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
+  );
+}
