@@ -1,5 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { MarketplaceOrder } from "../connectors/types";
+import { buyerSearchKeys } from "./buyer-search";
 import type { Database } from "./client";
 import type { KeyRing } from "./encryption";
 import { purgeOrderPii } from "./pii";
@@ -68,6 +69,7 @@ export async function upsertMarketplaceOrder(
       order.marketplace === "ebay" && order.buyer.userId
         ? keyring.blindIndex(order.buyer.userId, EBAY_USER_INDEX)
         : null,
+    buyerSearchKeys: buyerSearchKeys(keyring, order.buyer),
   };
   const [previous] = await tx
     .select({ id: marketplaceOrders.id, state: marketplaceOrders.state })

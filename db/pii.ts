@@ -28,6 +28,7 @@ export async function purgeOrderPii(
         shipToEnc: null,
         rawEnc: null,
         buyerKey: null,
+        buyerSearchKeys: [],
         snapshotEnc: row.snapshotEnc ? redactSnapshot(keyring, row.snapshotEnc) : null,
         piiPurgedAt: now,
         updatedAt: now,

@@ -70,6 +70,11 @@ export const marketplaceOrders = pgTable(
      * eBay account-deletion notice can find that buyer's orders without storing the id in clear.
      */
     buyerKey: text("buyer_key"),
+    /**
+     * Blind indexes (db/buyer-search.ts) of the buyer's normalized name and e-mail, so the admin
+     * can find a buyer's orders by exact name or e-mail without decrypting every row.
+     */
+    buyerSearchKeys: text("buyer_search_keys").array().notNull().default([]),
     /** When every line was confirmed shipped to the marketplace (or the marketplace said shipped). */
     shippedAt: timestamp("shipped_at", { withTimezone: true }),
     /** When buyer PII was purged (30 days after shipment, the Amazon data protection rule). */
@@ -99,6 +104,17 @@ export const marketplaceOrders = pgTable(
       .on(t.storeId, t.trackingState, t.marketplaceCreatedAt.desc())
       .where(sql`${t.trackingState} <> 'none'`),
     index("marketplace_orders_account_created_idx").on(t.accountId, t.marketplaceCreatedAt.desc()),
+    // The admin's "failed" and "awaiting shipment" filters: rare rows, possibly old, that a scan
+    // of the store's newest orders could take long to reach.
+    index("marketplace_orders_store_failed_idx")
+      .on(t.storeId, t.marketplaceCreatedAt.desc(), t.id)
+      .where(sql`${t.state} = 'failed' or ${t.trackingState} = 'failed'`),
+    index("marketplace_orders_store_awaiting_idx")
+      .on(t.storeId, t.marketplaceCreatedAt.desc(), t.id)
+      .where(sql`${t.state} = 'imported' and ${t.trackingState} = 'none'`),
+    // Admin search: a marketplace order id within the store, a buyer's blind index.
+    index("marketplace_orders_store_order_id_idx").on(t.storeId, t.marketplaceOrderId),
+    index("marketplace_orders_buyer_search_idx").using("gin", t.buyerSearchKeys),
     index("marketplace_orders_buyer_key_idx")
       .on(t.buyerKey)
       .where(sql`${t.buyerKey} is not null`),
@@ -161,6 +177,8 @@ export const orderLinks = pgTable(
     uniqueIndex("order_links_account_marketplace_order_uq").on(t.accountId, t.marketplaceOrderId),
     uniqueIndex("order_links_order_uq").on(t.orderId),
     index("order_links_store_order_idx").on(t.storeId, t.storeOrderId),
+    // Admin search by the order number the merchant sees in the store (#1001).
+    index("order_links_store_order_name_idx").on(t.storeId, t.storeOrderName),
   ],
 );
 

@@ -1,0 +1,540 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { useFetcher, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Box,
+  Card,
+  ChoiceList,
+  EmptySearchResult,
+  IndexFilters,
+  IndexTable,
+  Link,
+  Page,
+  Text,
+  TextField,
+  useIndexResourceState,
+  useSetIndexFiltersMode,
+} from "@shopify/polaris";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { z } from "zod";
+import {
+  encodeCursor,
+  listOrders,
+  listStoreAccounts,
+  ORDER_LIST_STATES,
+  type OrderListFilter,
+  parseOrderListQuery,
+} from "../../db/order-list";
+import { requireAdmin } from "../auth.server";
+import { formatMinorUnits } from "../i18n/format-minor-units";
+import { formatReason } from "../i18n/reasons";
+import { useLocale, useTranslate } from "../i18n/use-translate";
+import { merchantActionDeps, retryOrders, skipOrders } from "../merchant-actions.server";
+
+const PAGE_SIZE = 50;
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { services, store, locale } = await requireAdmin(request);
+  const query = parseOrderListQuery(new URL(request.url).searchParams);
+  const [page, accounts] = await Promise.all([
+    listOrders(services.db, services.keyring, {
+      storeId: store.id,
+      filter: query.filter,
+      after: query.after,
+      before: query.before,
+      limit: PAGE_SIZE,
+    }),
+    listStoreAccounts(services.db, store.id),
+  ]);
+  // Formatted here, in UTC like the date filter: the server and the browser render the same text.
+  const date = new Intl.DateTimeFormat(locale, {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZone: "UTC",
+    timeZoneName: "short",
+  });
+  return json({
+    rows: page.rows.map((row) => ({
+      id: row.id,
+      marketplace: row.marketplace,
+      marketplaceOrderId: row.marketplaceOrderId,
+      accountName: row.accountName,
+      storeOrderName: row.storeOrderName,
+      state: row.state,
+      trackingState: row.trackingState,
+      total: formatMinorUnits(locale, row.totalMinor, row.currency),
+      createdAt: date.format(row.createdAt),
+      buyerName: row.buyerName,
+      reasons: row.holdReasons.map((reason) => formatReason(locale, reason)),
+    })),
+    next: page.next && encodeCursor(page.next),
+    previous: page.previous && encodeCursor(page.previous),
+    accounts,
+    states: ORDER_LIST_STATES,
+    filtered: isFiltered(query.filter),
+  });
+}
+
+function isFiltered(filter: OrderListFilter): boolean {
+  return Boolean(
+    filter.marketplaces?.length ||
+    filter.accountIds?.length ||
+    filter.states?.length ||
+    filter.createdFrom ||
+    filter.createdBefore ||
+    filter.search,
+  );
+}
+
+const bulkSchema = z.object({
+  intent: z.enum(["retry", "skip"]),
+  orderIds: z.array(z.uuid()).min(1).max(PAGE_SIZE),
+});
+
+/** Bulk retry / skip of the selected rows, through the same use cases as the order page. */
+export async function action({ request }: ActionFunctionArgs) {
+  const { services, store } = await requireAdmin(request);
+  const form = await request.formData();
+  const parsed = bulkSchema.safeParse({
+    intent: form.get("intent"),
+    orderIds: form.getAll("orderId"),
+  });
+  if (!parsed.success) return json({ error: "invalid" as const }, { status: 400 });
+  const { intent, orderIds } = parsed.data;
+  const deps = merchantActionDeps(services);
+  const input = { storeId: store.id, orderIds };
+  const count = intent === "retry" ? await retryOrders(deps, input) : await skipOrders(deps, input);
+  return json({ intent, count });
+}
+
+type Row = ReturnType<typeof useLoaderData<typeof loader>>["rows"][number];
+
+const STATE_TONES: Partial<Record<Row["state"], "success" | "warning" | "critical" | "info">> = {
+  imported: "success",
+  held: "warning",
+  failed: "critical",
+  waiting: "info",
+};
+const TRACKING_TONES: Partial<Record<Row["trackingState"], "success" | "info" | "critical">> = {
+  confirmed: "success",
+  pending: "info",
+  sent: "info",
+  failed: "critical",
+};
+
+/** Polaris takes no `tone={undefined}` under exactOptionalPropertyTypes: no tone, no prop. */
+const toneOf = <T extends string>(tone: T | undefined) => (tone ? { tone } : {});
+
+const FILTER_PARAMS = ["state", "marketplace", "account", "from", "to", "q"] as const;
+
+const listParam = (params: URLSearchParams, name: string) =>
+  (params.get(name) ?? "").split(",").filter(Boolean);
+
+export default function OrdersPage() {
+  const data = useLoaderData<typeof loader>();
+  const t = useTranslate();
+  const locale = useLocale();
+  const [currentParams, setParams] = useSearchParams();
+  const navigation = useNavigation();
+  // While the next list loads, the filters already show what was asked for: a ticked box stays
+  // ticked instead of flicking back until the server answers.
+  const pendingSearch =
+    navigation.location?.pathname === "/app/orders" ? navigation.location.search : undefined;
+  const params = useMemo(
+    () => (pendingSearch !== undefined ? new URLSearchParams(pendingSearch) : currentParams),
+    [pendingSearch, currentParams],
+  );
+  const loading = navigation.state === "loading" && navigation.location.pathname === "/app/orders";
+  const { mode, setMode } = useSetIndexFiltersMode();
+  const urlQuery = params.get("q") ?? "";
+  const [query, setQuery] = useState(urlQuery);
+  /** The last search this page put in the URL, to tell it from one the URL brought (Back). */
+  const sentQuery = useRef(urlQuery);
+
+  /** A new filter starts again from the first page. */
+  const update = useCallback(
+    (changes: Record<string, string | undefined>) => {
+      const next = new URLSearchParams(params);
+      next.delete("after");
+      next.delete("before");
+      for (const [key, value] of Object.entries(changes)) {
+        if (value) next.set(key, value);
+        else next.delete(key);
+      }
+      setParams(next, { preventScrollReset: true });
+    },
+    [params, setParams],
+  );
+
+  // The URL changed on its own (Back, a link): the search field follows it.
+  useEffect(() => {
+    if (urlQuery === sentQuery.current) return;
+    sentQuery.current = urlQuery;
+    setQuery(urlQuery);
+  }, [urlQuery]);
+  const search = useCallback(
+    (term: string) => {
+      sentQuery.current = term;
+      update({ q: term || undefined });
+    },
+    [update],
+  );
+  // Search waits for the merchant to stop typing: every change is a round trip.
+  useEffect(() => {
+    const term = query.trim();
+    if (term === urlQuery) return;
+    const timer = setTimeout(() => search(term), 400);
+    return () => clearTimeout(timer);
+  }, [query, urlQuery, search]);
+
+  const choice = (name: string, title: string, choices: { label: string; value: string }[]) => ({
+    key: name,
+    label: title,
+    pinned: true,
+    filter: (
+      <ChoiceList
+        title={title}
+        titleHidden
+        allowMultiple
+        choices={choices}
+        selected={listParam(params, name)}
+        onChange={(selected) => update({ [name]: selected.join(",") || undefined })}
+      />
+    ),
+  });
+  const marketplaceChoices = (["ebay", "amazon"] as const).map((m) => ({
+    label: t(`marketplace.${m}`),
+    value: m,
+  }));
+  const accountChoices = data.accounts.map((a) => ({
+    label: `${a.displayName} · ${t(`marketplace.${a.platform}`)}`,
+    value: a.id,
+  }));
+  const stateChoices = data.states.map((s) => ({ label: t(`orders.listState.${s}`), value: s }));
+  const from = params.get("from") ?? "";
+  const to = params.get("to") ?? "";
+  const filters = [
+    choice("state", t("orders.filterState"), stateChoices),
+    choice("marketplace", t("orders.filterMarketplace"), marketplaceChoices),
+    choice("account", t("orders.filterAccount"), accountChoices),
+    {
+      key: "dates",
+      label: t("orders.filterDates"),
+      filter: (
+        <BlockStack gap="200">
+          <TextField
+            label={t("orders.filterFrom")}
+            type="date"
+            autoComplete="off"
+            value={from}
+            onChange={(value) => update({ from: value || undefined })}
+          />
+          <TextField
+            label={t("orders.filterTo")}
+            type="date"
+            autoComplete="off"
+            value={to}
+            onChange={(value) => update({ to: value || undefined })}
+          />
+        </BlockStack>
+      ),
+    },
+  ];
+  const labelsOf = (name: string, choices: { label: string; value: string }[]) =>
+    listParam(params, name)
+      .map((v) => choices.find((c) => c.value === v)?.label ?? v)
+      .join(", ");
+  const appliedFilters = [
+    ...(["state", "marketplace", "account"] as const)
+      .filter((name) => listParam(params, name).length > 0)
+      .map((name) => ({
+        key: name,
+        label: labelsOf(
+          name,
+          name === "state"
+            ? stateChoices
+            : name === "account"
+              ? accountChoices
+              : marketplaceChoices,
+        ),
+        onRemove: () => update({ [name]: undefined }),
+      })),
+    ...(from || to
+      ? [
+          {
+            key: "dates",
+            label:
+              from && to
+                ? t("orders.filterDatesBetween", { from, to })
+                : from
+                  ? t("orders.filterDatesFrom", { from })
+                  : t("orders.filterDatesTo", { to }),
+            onRemove: () => update({ from: undefined, to: undefined }),
+          },
+        ]
+      : []),
+  ];
+  const clearAll = () => {
+    setQuery("");
+    sentQuery.current = "";
+    // Only the list's own parameters: the admin's (shop, host, locale…) stay in the URL.
+    update(Object.fromEntries(FILTER_PARAMS.map((name) => [name, undefined])));
+  };
+
+  const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } =
+    useIndexResourceState(data.rows);
+  // A new page or filter is a new set of rows: a selection never reaches rows no longer shown.
+  useEffect(() => clearSelection(), [data.rows, clearSelection]);
+  const bulk = useFetcher<typeof action>();
+  const submitBulk = (intent: "retry" | "skip") => {
+    const form = new FormData();
+    form.set("intent", intent);
+    for (const id of selectedResources) form.append("orderId", id);
+    bulk.submit(form, { method: "post" });
+  };
+  const [exporting, setExporting] = useState(false);
+  const [exportFailed, setExportFailed] = useState(false);
+  const exportCsv = async () => {
+    setExporting(true);
+    setExportFailed(false);
+    try {
+      await downloadExport(params, locale);
+    } catch {
+      setExportFailed(true);
+    } finally {
+      setExporting(false);
+    }
+  };
+
+  const goTo = (cursor: { after?: string | undefined; before?: string | undefined }) => {
+    const next = new URLSearchParams(params);
+    next.delete("after");
+    next.delete("before");
+    if (cursor.after) next.set("after", cursor.after);
+    if (cursor.before) next.set("before", cursor.before);
+    setParams(next);
+  };
+
+  return (
+    <Page
+      title={t("orders.title")}
+      subtitle={t("orders.subtitle")}
+      fullWidth
+      secondaryActions={[{ content: t("orders.export"), onAction: exportCsv, loading: exporting }]}
+    >
+      <BlockStack gap="400">
+        <BulkResult data={bulk.data} />
+        {exportFailed && (
+          <Banner tone="critical" onDismiss={() => setExportFailed(false)}>
+            <p>{t("orders.exportFailed")}</p>
+          </Banner>
+        )}
+        <Card padding="0">
+          <IndexFilters
+            queryValue={query}
+            queryPlaceholder={t("orders.searchPlaceholder")}
+            onQueryChange={setQuery}
+            onQueryClear={() => {
+              setQuery("");
+              search("");
+            }}
+            tabs={[{ id: "all", content: t("orders.tabAll") }]}
+            selected={0}
+            onSelect={() => undefined}
+            canCreateNewView={false}
+            filters={filters}
+            appliedFilters={appliedFilters}
+            onClearAll={clearAll}
+            mode={mode}
+            setMode={setMode}
+            loading={loading}
+          />
+          <IndexTable
+            resourceName={{
+              singular: t("orders.resourceSingular"),
+              plural: t("orders.resourcePlural"),
+            }}
+            itemCount={data.rows.length}
+            selectedItemsCount={allResourcesSelected ? "All" : selectedResources.length}
+            onSelectionChange={handleSelectionChange}
+            loading={loading || bulk.state !== "idle"}
+            promotedBulkActions={[
+              { content: t("orders.bulkRetry"), onAction: () => submitBulk("retry") },
+              { content: t("orders.bulkSkip"), onAction: () => submitBulk("skip") },
+            ]}
+            emptyState={data.filtered ? <NoMatch /> : <NoOrders />}
+            headings={[
+              { title: t("orders.colOrder") },
+              { title: t("orders.colDate") },
+              { title: t("orders.colAccount") },
+              { title: t("orders.colBuyer") },
+              { title: t("orders.colStoreOrder") },
+              { title: t("orders.colStatus") },
+              { title: t("orders.colTracking") },
+              { title: t("orders.colTotal"), alignment: "end" },
+            ]}
+            pagination={{
+              hasNext: Boolean(data.next),
+              hasPrevious: Boolean(data.previous),
+              onNext: () => goTo({ after: data.next }),
+              onPrevious: () => goTo({ before: data.previous }),
+            }}
+          >
+            {data.rows.map((row, index) => (
+              <OrderRow
+                key={row.id}
+                row={row}
+                index={index}
+                selected={selectedResources.includes(row.id)}
+              />
+            ))}
+          </IndexTable>
+        </Card>
+        <Text as="p" tone="subdued">
+          {t("orders.searchHelp")}
+        </Text>
+      </BlockStack>
+    </Page>
+  );
+}
+
+function OrderRow({ row, index, selected }: { row: Row; index: number; selected: boolean }) {
+  const t = useTranslate();
+  const [firstReason, ...otherReasons] = row.reasons;
+  return (
+    <IndexTable.Row id={row.id} position={index} selected={selected}>
+      <IndexTable.Cell>
+        <BlockStack gap="050">
+          <Link url={`/app/orders/${row.id}`} dataPrimaryLink monochrome removeUnderline>
+            <Text as="span" fontWeight="semibold">
+              {row.marketplaceOrderId}
+            </Text>
+          </Link>
+          <Text as="span" tone="subdued">
+            {t(`marketplace.${row.marketplace}`)}
+          </Text>
+        </BlockStack>
+      </IndexTable.Cell>
+      <IndexTable.Cell>{row.createdAt}</IndexTable.Cell>
+      <IndexTable.Cell>{row.accountName}</IndexTable.Cell>
+      <IndexTable.Cell>
+        {row.buyerName ?? (
+          <Text as="span" tone="subdued">
+            {t("orders.buyerErased")}
+          </Text>
+        )}
+      </IndexTable.Cell>
+      <IndexTable.Cell>{row.storeOrderName ?? "—"}</IndexTable.Cell>
+      <IndexTable.Cell>
+        <BlockStack gap="100" inlineAlign="start">
+          <Badge {...toneOf(STATE_TONES[row.state])}>{t(`state.${row.state}`)}</Badge>
+          {firstReason && (
+            // One line: the whole reason is on the order's page, a row stays a row.
+            <Box maxWidth="260px">
+              <Text as="span" tone="subdued" truncate>
+                {firstReason}
+                {otherReasons.length > 0 &&
+                  ` ${t("orders.moreReasons", { count: otherReasons.length })}`}
+              </Text>
+            </Box>
+          )}
+        </BlockStack>
+      </IndexTable.Cell>
+      <IndexTable.Cell>
+        {row.trackingState === "none" ? (
+          <Text as="span" tone="subdued">
+            {t("orders.tracking.none")}
+          </Text>
+        ) : (
+          <Badge {...toneOf(TRACKING_TONES[row.trackingState])}>
+            {t(`orders.tracking.${row.trackingState}`)}
+          </Badge>
+        )}
+      </IndexTable.Cell>
+      <IndexTable.Cell>
+        <Text as="span" alignment="end" numeric>
+          {row.total}
+        </Text>
+      </IndexTable.Cell>
+    </IndexTable.Row>
+  );
+}
+
+function BulkResult({
+  data,
+}: {
+  data: { intent: "retry" | "skip"; count: number } | object | undefined;
+}) {
+  const t = useTranslate();
+  const [hidden, setHidden] = useState<unknown>(undefined);
+  if (!data || !("intent" in data) || hidden === data) return null;
+  const none = data.count === 0;
+  const retry = data.intent === "retry";
+  const message = none
+    ? t(retry ? "orders.retryNone" : "orders.skipNone")
+    : data.count === 1
+      ? t(retry ? "orders.retriedOne" : "orders.skippedOne")
+      : t(retry ? "orders.retried" : "orders.skipped", { count: data.count });
+  return (
+    <Banner tone={none ? "warning" : "success"} onDismiss={() => setHidden(data)}>
+      <p>{message}</p>
+    </Banner>
+  );
+}
+
+function NoOrders() {
+  const t = useTranslate();
+  return (
+    <Box padding="800">
+      <BlockStack gap="200" inlineAlign="center">
+        <Text as="h2" variant="headingMd">
+          {t("orders.emptyTitle")}
+        </Text>
+        <Text as="p" tone="subdued" alignment="center">
+          {t("orders.emptyBody")}
+        </Text>
+      </BlockStack>
+    </Box>
+  );
+}
+
+function NoMatch() {
+  const t = useTranslate();
+  return (
+    <EmptySearchResult
+      title={t("orders.noMatchTitle")}
+      description={t("orders.noMatchBody")}
+      withIllustration
+    />
+  );
+}
+
+/**
+ * Fetches the export and saves it. A fetch, not a link: inside the Shopify admin, App Bridge adds
+ * the session token to the app's own fetches, which a plain navigation to a download would lack.
+ */
+async function downloadExport(params: URLSearchParams, locale: string): Promise<void> {
+  const query = new URLSearchParams(params);
+  query.delete("after");
+  query.delete("before");
+  query.set("locale", locale);
+  const response = await fetch(`/app/orders/export?${query}`);
+  if (!response.ok) throw new Error(`export answered ${response.status}`);
+  const blob = await response.blob();
+  const disposition = response.headers.get("content-disposition") ?? "";
+  const name = /filename="([^"]+)"/.exec(disposition)?.[1] ?? "orders.csv";
+  const url = URL.createObjectURL(blob);
+  const anchor = document.createElement("a");
+  anchor.href = url;
+  anchor.download = name;
+  document.body.append(anchor);
+  anchor.click();
+  anchor.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

@@ -1,0 +1,6 @@
+ALTER TABLE "marketplace_orders" ADD COLUMN "buyer_search_keys" text[] DEFAULT '{}' NOT NULL;--> statement-breakpoint
+CREATE INDEX "marketplace_orders_store_failed_idx" ON "marketplace_orders" USING btree ("store_id","marketplace_created_at" DESC NULLS LAST,"id") WHERE "marketplace_orders"."state" = 'failed' or "marketplace_orders"."tracking_state" = 'failed';--> statement-breakpoint
+CREATE INDEX "marketplace_orders_store_awaiting_idx" ON "marketplace_orders" USING btree ("store_id","marketplace_created_at" DESC NULLS LAST,"id") WHERE "marketplace_orders"."state" = 'imported' and "marketplace_orders"."tracking_state" = 'none';--> statement-breakpoint
+CREATE INDEX "marketplace_orders_store_order_id_idx" ON "marketplace_orders" USING btree ("store_id","marketplace_order_id");--> statement-breakpoint
+CREATE INDEX "marketplace_orders_buyer_search_idx" ON "marketplace_orders" USING gin ("buyer_search_keys");--> statement-breakpoint
+CREATE INDEX "order_links_store_order_name_idx" ON "order_links" USING btree ("store_id","store_order_name");

@@ -1,0 +1,317 @@
+import { eq, inArray } from "drizzle-orm";
+import { parse } from "csv-parse/sync";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { marketplaceOrders } from "../../db/schema";
+import { adminHeaders, shopifySessionToken } from "../helpers/admin-auth";
+import { type AppServer, startAppServer } from "../helpers/app-server";
+import { type ImportWorld, startImportWorld } from "../helpers/import-world";
+import {
+  type SeededStore,
+  seedStoreOrders,
+  STORE_A_ORDERS,
+  STORE_B_ORDERS,
+} from "./order-list-fixtures";
+
+const LIST = "/app/orders";
+const DATA = "_data=routes%2Fapp.orders._index";
+const BROWSER =
+  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36";
+
+interface ListData {
+  rows: {
+    id: string;
+    marketplaceOrderId: string;
+    storeOrderName: string | null;
+    state: string;
+    total: string;
+    buyerName: string | null;
+    reasons: string[];
+  }[];
+  next?: string;
+  previous?: string;
+  filtered: boolean;
+}
+
+describe("orders list and CSV export routes, over HTTP on the real app", () => {
+  let world: ImportWorld;
+  let app: AppServer;
+  let a: SeededStore;
+  let b: SeededStore;
+  let big: SeededStore;
+
+  beforeAll(async () => {
+    world = await startImportWorld();
+    app = await startAppServer(world);
+    const { db, keyring } = world.deps;
+    a = await seedStoreOrders(db, keyring, "orders-a.myshopify.com", STORE_A_ORDERS);
+    b = await seedStoreOrders(db, keyring, "orders-b.myshopify.com", STORE_B_ORDERS);
+    big = await seedStoreOrders(db, keyring, "orders-big.myshopify.com", []);
+    // 120 orders a minute apart: three pages of the list.
+    const start = Date.parse("2026-10-01T00:00:00Z");
+    await db.insert(marketplaceOrders).values(
+      Array.from({ length: 120 }, (_, i) => ({
+        accountId: big.accounts.ebay.id,
+        storeId: big.store.id,
+        marketplace: "ebay" as const,
+        marketplaceOrderId: `BIG-${String(i).padStart(3, "0")}`,
+        marketplaceStatus: "PAID",
+        state: "imported" as const,
+        currency: "USD",
+        totalMinor: 1000 + i,
+        marketplaceCreatedAt: new Date(start + i * 60_000),
+        marketplaceUpdatedAt: new Date(start + i * 60_000),
+      })),
+    );
+  });
+  afterAll(async () => {
+    await app?.close();
+    await world?.close();
+  });
+
+  async function get(store: SeededStore, path: string, locale?: string): Promise<Response> {
+    const headers = await adminHeaders(app, store.store, locale ? { locale } : {});
+    return fetch(`${app.url}${path}`, { headers, redirect: "manual" });
+  }
+
+  async function list(store: SeededStore, query = ""): Promise<ListData> {
+    const response = await get(store, `${LIST}?${query}${query ? "&" : ""}${DATA}`);
+    expect(response.status).toBe(200);
+    return (await response.json()) as ListData;
+  }
+
+  async function csv(store: SeededStore, query: string, locale?: string) {
+    const response = await get(store, `${LIST}/export?${query}`, locale);
+    expect(response.status).toBe(200);
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
+    return { response, bytes, text };
+  }
+
+  it("GIVEN store A's session WHEN it opens the orders page THEN the page renders its own orders, newest first, and none of B's", async () => {
+    const page = await get(a, LIST);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain("A-TIE-NEXT");
+    expect(html).not.toContain(b.accounts.ebay.displayName);
+
+    const data = await list(a);
+    expect(data.rows).toHaveLength(STORE_A_ORDERS.length);
+    expect(data.rows[0]!.marketplaceOrderId).toBe("A-TIE-NEXT");
+    expect(data.rows.map((r) => r.id)).not.toContain(b.ids["A-HELD"]);
+    expect(data.rows.find((r) => r.marketplaceOrderId === "A-IMPORTED")).toMatchObject({
+      storeOrderName: "#1001",
+      total: "$25.99",
+      buyerName: "Élodie  Martin",
+    });
+    expect(data.next).toBeUndefined();
+    expect(data.filtered).toBe(false);
+  });
+
+  it("GIVEN no orders, or none matching WHEN the page renders THEN it says which, in the merchant's language", async () => {
+    const empty = await seedStoreOrders(
+      world.deps.db,
+      world.deps.keyring,
+      "orders-empty.myshopify.com",
+      [],
+    );
+    expect(await (await get(empty, LIST)).text()).toContain("No marketplace orders yet");
+    expect(await (await get(a, `${LIST}?q=nothing-like-this`)).text()).toContain("No orders match");
+    expect(await (await get(a, `${LIST}?q=nothing-like-this`, "fr")).text()).toContain(
+      "Aucune commande ne correspond",
+    );
+  });
+
+  it("GIVEN filters and a search in the URL WHEN the list loads THEN only matching orders come back", async () => {
+    const held = await list(a, "state=held&marketplace=ebay");
+    expect(held.rows.map((r) => r.marketplaceOrderId)).toEqual(["A-TIE-NEXT", "A-HELD"]);
+    expect(held.filtered).toBe(true);
+    const search = await list(a, "q=%231003");
+    expect(search.rows.map((r) => r.marketplaceOrderId)).toEqual(["A-SENT"]);
+    const dated = await list(a, "from=2026-11-02&to=2026-11-03");
+    expect(dated.rows.map((r) => r.marketplaceOrderId)).toEqual(["A-SENT", "A-CONFIRMED"]);
+  });
+
+  it("GIVEN 120 orders WHEN the merchant pages with next and previous THEN pages of 50 cover them once, in order", async () => {
+    const seen: string[] = [];
+    let data = await list(big);
+    seen.push(...data.rows.map((r) => r.marketplaceOrderId));
+    const firstPage = data.rows.map((r) => r.id);
+    while (data.next) {
+      data = await list(big, `after=${data.next}`);
+      seen.push(...data.rows.map((r) => r.marketplaceOrderId));
+    }
+    expect(seen).toHaveLength(120);
+    expect(seen).toEqual(
+      Array.from({ length: 120 }, (_, i) => `BIG-${String(119 - i).padStart(3, "0")}`),
+    );
+    expect(data.rows).toHaveLength(20);
+
+    const middle = await list(big, `before=${data.previous}`);
+    const back = await list(big, `before=${middle.previous}`);
+    expect(back.rows.map((r) => r.id)).toEqual(firstPage);
+    expect(back.previous).toBeUndefined();
+  });
+
+  it("GIVEN a filter WHEN the merchant exports THEN a UTF-8 CSV attachment with a BOM lists exactly those orders", async () => {
+    const { response, bytes, text } = await csv(
+      a,
+      "state=held,tracking_confirmed&account=" + a.accounts.ebay.id,
+    );
+    expect(response.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    expect(response.headers.get("content-disposition")).toMatch(
+      /^attachment; filename="marketsync-orders-\d{4}-\d{2}-\d{2}\.csv"$/,
+    );
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const records = parse(text.slice(1), { columns: true }) as Record<string, string>[];
+    expect(records).toEqual([
+      expect.objectContaining({
+        "Order date (UTC)": "2026-11-15 12:00:00",
+        Marketplace: "eBay",
+        Account: a.accounts.ebay.displayName,
+        "Marketplace order ID": "A-TIE-NEXT",
+        Status: "Held",
+        Tracking: "Not shipped",
+        Currency: "USD",
+        Total: "25.99",
+      }),
+      expect.objectContaining({
+        "Marketplace order ID": "A-HELD",
+        Buyer: "John Smith",
+        "Store order": "",
+      }),
+    ]);
+    expect(Object.keys(records[0]!)).toEqual([
+      "Order date (UTC)",
+      "Marketplace",
+      "Account",
+      "Marketplace order ID",
+      "Store order",
+      "Status",
+      "Tracking",
+      "Buyer",
+      "Currency",
+      "Total",
+      "Reasons",
+    ]);
+  });
+
+  it("GIVEN a French merchant WHEN they export THEN headers are French, with the separator and decimal mark French Excel reads", async () => {
+    const { text } = await csv(a, "q=A-CONFIRMED", "fr-FR");
+    const records = parse(text.slice(1), { columns: true, delimiter: ";" }) as Record<
+      string,
+      string
+    >[];
+    expect(records).toEqual([
+      expect.objectContaining({
+        "N° de commande place de marché": "A-CONFIRMED",
+        "Place de marché": "Amazon",
+        "Commande boutique": "#1002",
+        État: "Importée",
+        Suivi: "Suivi confirmé",
+        Devise: "EUR",
+        Total: "25,99",
+      }),
+    ]);
+  });
+
+  it("GIVEN 120 orders and no filter WHEN exported THEN every order is in the file once", async () => {
+    const { text } = await csv(big, "");
+    const records = parse(text.slice(1), { columns: true }) as Record<string, string>[];
+    expect(records).toHaveLength(120);
+    expect(new Set(records.map((r) => r["Marketplace order ID"])).size).toBe(120);
+  });
+
+  it("GIVEN a buyer whose name is a spreadsheet formula WHEN exported THEN the cell stays text", async () => {
+    const store = await seedStoreOrders(
+      world.deps.db,
+      world.deps.keyring,
+      "orders-formula.myshopify.com",
+      [
+        {
+          key: "F-1",
+          account: "ebay",
+          state: "held",
+          createdAt: "2026-11-01T00:00:00Z",
+          buyer: { name: '=HYPERLINK("http://attacker.example","Click")' },
+        },
+      ],
+    );
+    const { text } = await csv(store, "");
+    const [record] = parse(text.slice(1), { columns: true }) as Record<string, string>[];
+    expect(record!.Buyer).toBe(`'=HYPERLINK("http://attacker.example","Click")`);
+  });
+
+  it("GIVEN store B's session WHEN it searches or exports store A's order THEN it gets nothing of A's", async () => {
+    expect((await list(b, "q=A-SENT")).rows).toEqual([]);
+    const { text } = await csv(b, "q=%231003");
+    expect(parse(text.slice(1), { columns: true })).toEqual([]);
+    const accountOfA = await list(b, `account=${a.accounts.ebay.id}`);
+    expect(accountOfA.rows).toEqual([]);
+  });
+
+  it("GIVEN no session or a forged token WHEN the list or the export is asked for THEN no order is served", async () => {
+    // A browser's user agent: the auth library answers 410 to anything that looks like a bot.
+    const anonymous = await fetch(`${app.url}${LIST}/export`, {
+      headers: { "user-agent": BROWSER },
+      redirect: "manual",
+    });
+    expect([302, 401]).toContain(anonymous.status);
+    expect(await anonymous.text()).not.toContain("A-");
+    const forged = await fetch(`${app.url}${LIST}?${DATA}`, {
+      headers: {
+        authorization: `Bearer ${shopifySessionToken(a.store.externalId, { secret: "wrong" })}`,
+        "user-agent": BROWSER,
+      },
+      redirect: "manual",
+    });
+    expect(forged.status).toBe(401);
+  });
+
+  async function post(store: SeededStore, intent: string, orderIds: string[]) {
+    const body = new URLSearchParams({ intent });
+    for (const id of orderIds) body.append("orderId", id);
+    const headers = await adminHeaders(app, store.store);
+    return fetch(`${app.url}${LIST}?index&${DATA}`, { method: "POST", headers, body });
+  }
+
+  const statesOf = async (ids: string[]) => {
+    const rows = await world.database.db
+      .select({ id: marketplaceOrders.id, state: marketplaceOrders.state })
+      .from(marketplaceOrders)
+      .where(inArray(marketplaceOrders.id, ids));
+    return Object.fromEntries(rows.map((r) => [r.id, r.state]));
+  };
+
+  it("GIVEN held orders of A and B selected WHEN A bulk-retries THEN only A's held order is re-checked", async () => {
+    const response = await post(a, "retry", [
+      a.ids["A-HELD"]!,
+      b.ids["A-HELD"]!,
+      a.ids["A-IMPORTED"]!,
+    ]);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ intent: "retry", count: 1 });
+    expect(await statesOf([a.ids["A-HELD"]!, b.ids["A-HELD"]!, a.ids["A-IMPORTED"]!])).toEqual({
+      [a.ids["A-HELD"]!]: "new",
+      [b.ids["A-HELD"]!]: "held",
+      [a.ids["A-IMPORTED"]!]: "imported",
+    });
+  });
+
+  it("GIVEN a failed order WHEN the merchant bulk-skips it THEN it is set aside with the merchant's reason", async () => {
+    const response = await post(a, "skip", [a.ids["A-FAILED"]!]);
+    expect(await response.json()).toEqual({ intent: "skip", count: 1 });
+    const [row] = await world.database.db
+      .select({ state: marketplaceOrders.state, holdReasons: marketplaceOrders.holdReasons })
+      .from(marketplaceOrders)
+      .where(eq(marketplaceOrders.id, a.ids["A-FAILED"]!));
+    expect(row!.state).toBe("skipped");
+    expect(row!.holdReasons).toHaveLength(1);
+  });
+
+  it("GIVEN a made-up action or no order WHEN posted THEN it is refused and nothing changes", async () => {
+    expect((await post(a, "delete", [a.ids["A-SKIPPED"]!])).status).toBe(400);
+    expect((await post(a, "retry", [])).status).toBe(400);
+    expect((await post(a, "retry", ["not-a-uuid"])).status).toBe(400);
+    expect(await statesOf([a.ids["A-SKIPPED"]!])).toEqual({ [a.ids["A-SKIPPED"]!]: "skipped" });
+  });
+});
