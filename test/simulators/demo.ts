@@ -99,7 +99,8 @@ export async function startDemo(services: Services): Promise<DemoWorld> {
     counter += 1;
     const pick = CATALOG[counter % CATALOG.length]!;
     const quantity = 1 + (counter % 3);
-    const unknownSku = counter % 6 === 5;
+    // Both marketplaces now and then sell a SKU the store no longer has (held for a mapping).
+    const unknownSku = counter % 6 === 5 || counter % 6 === 4;
     const sku = unknownSku ? `OLD-${pick.sku}` : pick.sku;
     if (counter % 2 === 0) {
       const a = US_ADDRESSES[counter % US_ADDRESSES.length]!;
@@ -120,6 +121,8 @@ export async function startDemo(services: Services): Promise<DemoWorld> {
       const order = simulators.amazon.seedOrder({
         marketplaceId: "A13V1IB3VIYZZH",
         status: "UNSHIPPED",
+        // Updated now, as a new order is: an hour-old update would sit behind the account's cursor.
+        lastUpdatedTime: new Date().toISOString(),
         fulfilledBy: counter % 7 === 3 ? "AMAZON" : "MERCHANT",
         items: [{ sku, title: pick.title, quantity, unitPrice: pick.price, shipping: "3.90" }],
         shipTo: {
