@@ -69,6 +69,20 @@ const envSchema = z.object({
   EBAY_ENDPOINT: optionalUrl,
   SHOPIFY_ENDPOINT: optionalUrl,
   BIGCOMMERCE_ENDPOINT: optionalUrl,
+  /** SMTP server for the alert digest (`smtp://` or `smtps://`, credentials in the URL). */
+  SMTP_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^smtps?:\/\/[^\s]+$/, "must be an smtp:// or smtps:// URL")
+      .optional(),
+  ),
+  /** Sender of the alert digest: `alerts@example.com` or `Marketsync <alerts@example.com>`. */
+  ALERTS_FROM: optionalString.pipe(
+    z
+      .string()
+      .regex(/^([^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, "must be an e-mail address")
+      .optional(),
+  ),
 });
 
 /** Variables a real (non-demo) deployment cannot run without. */
@@ -135,6 +149,8 @@ export interface AppConfig {
   ebayVerificationToken: string | undefined;
   /** `in-process`: the web process also works jobs; `off`: only `npm run worker` processes do. */
   worker: "in-process" | "off";
+  /** Where the alert digest is sent through; undefined: no e-mail is sent. Secret (credentials). */
+  alertsMail: { smtpUrl: string; from: string } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -170,6 +186,9 @@ export function parseConfig(
   const host = e.HOST ?? (demo ? "127.0.0.1" : "0.0.0.0");
   if (demo && !isLoopback(host)) {
     problems.push(`HOST: demo mode binds to loopback only, got ${host}`);
+  }
+  if (e.SMTP_URL && !e.ALERTS_FROM) {
+    problems.push("ALERTS_FROM: required with SMTP_URL (the digest's sender address)");
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -220,6 +239,8 @@ export function parseConfig(
     publicUrl: (e.MARKETSYNC_PUBLIC_URL ?? e.SHOPIFY_APP_URL)?.replace(/\/+$/, ""),
     ebayVerificationToken: e.EBAY_VERIFICATION_TOKEN,
     worker: e.MARKETSYNC_WORKER,
+    alertsMail:
+      e.SMTP_URL && e.ALERTS_FROM ? { smtpUrl: e.SMTP_URL, from: e.ALERTS_FROM } : undefined,
     endpoints: {
       amazon: e.AMAZON_ENDPOINT,
       ebay: e.EBAY_ENDPOINT,

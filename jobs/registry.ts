@@ -178,6 +178,11 @@ export const JOBS = {
     payload: z.object({}),
     queue: { policy: "exclusive" as const, retryLimit: 2, retryDelay: 300, retryDelayMax: 3600 },
   },
+  /** Daily: each store with the e-mail digest on gets the alerts it chose (jobs/alerts/). */
+  "alerts.digest": {
+    payload: z.object({}),
+    queue: { policy: "exclusive" as const, retryLimit: 3, retryDelay: 600, retryDelayMax: 3600 },
+  },
 } as const;
 
 /** Channel on which a committed enqueue wakes the workers at once instead of at their next poll. */

@@ -1,4 +1,5 @@
 import { isConnectorError } from "../connectors/errors";
+import { sendAlertDigests } from "./alerts/send-digest";
 import type { JobQueue } from "./boss";
 import { cancelImportedOrder } from "./import/cancel-order";
 import { pollAccount } from "./import/poll-account";
@@ -25,6 +26,8 @@ type Handler<N extends JobName> = (
 export interface WorkerDeps extends ReconcileDeps {
   /** LISTEN for committed enqueues (the database handle's), so urgent jobs start at once. */
   listen?: (channel: string, onPayload: (payload: string) => void) => Promise<() => Promise<void>>;
+  /** The process's configuration (the app passes its own): the digest's SMTP server and sender. */
+  config?: { alertsMail?: { smtpUrl: string; from: string } | undefined };
 }
 
 /**
@@ -67,6 +70,7 @@ export async function startWorker(
     "tracking.reconcile": () => enqueueReconciliations(deps),
     "tracking.reconcile_store": (data) => reconcileStore(deps, { storeId: data.storeId }),
     "privacy.purge": () => purgeShippedOrdersPii(deps),
+    "alerts.digest": () => sendAlertDigests({ ...deps, mail: deps.config?.alertsMail }),
   };
   const run = async (name: JobName, job: { id: string; data: unknown; retryCount: number }) => {
     const data = JOBS[name].payload.parse(job.data);
@@ -114,6 +118,7 @@ export async function startWorker(
   await jobs.boss.schedule("import.tick", "* * * * *", {});
   await jobs.boss.schedule("tracking.reconcile", "*/10 * * * *", {});
   await jobs.boss.schedule("privacy.purge", "17 3 * * *", {});
+  await jobs.boss.schedule("alerts.digest", "0 7 * * *", {});
   return {
     stop: async () => {
       await unlisten?.();

@@ -11,7 +11,7 @@ import {
   Page,
   Text,
 } from "@shopify/polaris";
-import { loadDashboardStats } from "../../db/dashboard-stats";
+import { CHART_DAYS, type DailyCounts, loadDashboardStats } from "../../db/dashboard-stats";
 import { requireAdmin } from "../auth.server";
 import { useLocale, useTranslate } from "../i18n/use-translate";
 
@@ -35,7 +35,11 @@ export default function Dashboard() {
   const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
 
   return (
-    <Page title={t("dashboard.title")} subtitle={storeName}>
+    <Page
+      title={t("dashboard.title")}
+      subtitle={storeName}
+      secondaryActions={[{ content: t("dashboard.alertSettings"), url: "/app/alerts" }]}
+    >
       <Layout>
         <Layout.Section>
           <InlineGrid columns={{ xs: 1, md: 3 }} gap="400">
@@ -55,6 +59,9 @@ export default function Dashboard() {
               value={number.format(stats.failedPushes)}
             />
           </InlineGrid>
+        </Layout.Section>
+        <Layout.Section>
+          <DailyChart daily={stats.daily} />
         </Layout.Section>
         <Layout.Section variant="oneHalf">
           <Card>
@@ -140,6 +147,135 @@ export default function Dashboard() {
         </Layout.Section>
       </Layout>
     </Page>
+  );
+}
+
+const CHART = { width: 640, height: 180, top: 12, bottom: 24, left: 8, right: 8 };
+const SERIES = [
+  { key: "imported", label: "dashboard.chartImported", color: "var(--p-color-bg-fill-info)" },
+  { key: "confirmed", label: "dashboard.chartConfirmed", color: "var(--p-color-bg-fill-success)" },
+] as const;
+
+/**
+ * Orders imported and tracking confirmed per day, as paired bars. Plain SVG (Polaris has no
+ * chart), scaled to the card's width; the same figures are in a table for screen readers.
+ */
+function DailyChart({ daily }: { daily: DailyCounts[] }) {
+  const t = useTranslate();
+  const locale = useLocale();
+  const number = new Intl.NumberFormat(locale);
+  const dayLabel = new Intl.DateTimeFormat(locale, {
+    day: "numeric",
+    month: "short",
+    timeZone: "UTC",
+  });
+  const label = (day: string) => dayLabel.format(new Date(`${day}T00:00:00Z`));
+  const max = Math.max(1, ...daily.flatMap((d) => [d.imported, d.confirmed]));
+  const plotHeight = CHART.height - CHART.top - CHART.bottom;
+  const slot = (CHART.width - CHART.left - CHART.right) / daily.length;
+  const bar = Math.max(2, (slot - 6) / 2);
+  const empty = daily.every((d) => d.imported === 0 && d.confirmed === 0);
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <InlineStack align="space-between" blockAlign="center" gap="200">
+          <Text as="h2" variant="headingMd">
+            {t("dashboard.chartTitle", { days: CHART_DAYS })}
+          </Text>
+          <InlineStack gap="300">
+            {SERIES.map((series) => (
+              <InlineStack key={series.key} gap="100" blockAlign="center">
+                <svg width="12" height="12" aria-hidden="true">
+                  <rect width="12" height="12" rx="2" fill={series.color} />
+                </svg>
+                <Text as="span" tone="subdued">
+                  {t(series.label)}
+                </Text>
+              </InlineStack>
+            ))}
+          </InlineStack>
+        </InlineStack>
+        {empty ? (
+          <Text as="p" tone="subdued">
+            {t("dashboard.chartEmpty", { days: CHART_DAYS })}
+          </Text>
+        ) : (
+          <svg
+            viewBox={`0 0 ${CHART.width} ${CHART.height}`}
+            width="100%"
+            role="img"
+            aria-hidden="true"
+            data-testid="daily-chart"
+          >
+            <line
+              x1={CHART.left}
+              x2={CHART.width - CHART.right}
+              y1={CHART.height - CHART.bottom}
+              y2={CHART.height - CHART.bottom}
+              stroke="var(--p-color-border)"
+            />
+            {daily.map((d, i) => {
+              const x = CHART.left + i * slot + (slot - 2 * bar) / 2;
+              return (
+                <g key={d.day}>
+                  {SERIES.map((series, j) => {
+                    const h = (d[series.key] / max) * plotHeight;
+                    return (
+                      <rect
+                        key={series.key}
+                        x={x + j * bar}
+                        y={CHART.height - CHART.bottom - h}
+                        width={bar - 1}
+                        height={h}
+                        rx="1"
+                        fill={series.color}
+                      >
+                        <title>{`${label(d.day)} · ${t(series.label)}: ${number.format(d[series.key])}`}</title>
+                      </rect>
+                    );
+                  })}
+                  {/* Every other day labelled: fourteen dates do not fit a phone's width. */}
+                  {(daily.length - 1 - i) % 2 === 0 && (
+                    <text
+                      x={CHART.left + i * slot + slot / 2}
+                      y={CHART.height - 6}
+                      textAnchor="middle"
+                      fontSize="11"
+                      fill="var(--p-color-text-secondary)"
+                    >
+                      {label(d.day)}
+                    </text>
+                  )}
+                </g>
+              );
+            })}
+          </svg>
+        )}
+        <Text as="span" visuallyHidden>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t("dashboard.chartDay")}</th>
+                {SERIES.map((series) => (
+                  <th key={series.key} scope="col">
+                    {t(series.label)}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {daily.map((d) => (
+                <tr key={d.day} data-testid={`chart-day-${d.day}`}>
+                  <th scope="row">{label(d.day)}</th>
+                  <td>{number.format(d.imported)}</td>
+                  <td>{number.format(d.confirmed)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Text>
+      </BlockStack>
+    </Card>
   );
 }
 

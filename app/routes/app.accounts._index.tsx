@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
 import {
   Badge,
   Banner,
@@ -13,12 +13,18 @@ import {
   Layout,
   Modal,
   Page,
+  ProgressBar,
+  Select,
   Text,
 } from "@shopify/polaris";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { z } from "zod";
 import { amazonMarketplace } from "../../jobs/accounts/amazon-marketplaces";
 import { AdminPageErrorBoundary } from "../admin-error-boundary";
+import type {
+  action as importAction,
+  loader as importLoader,
+} from "./app.accounts.$accountId.import";
 import { requireAdmin } from "../auth.server";
 import { useLocale, useTranslate } from "../i18n/use-translate";
 import {
@@ -220,6 +226,7 @@ function AccountCard({
             )
           )}
         </BlockStack>
+        {account.status === "active" && <ImportControls accountId={account.id} />}
         <ButtonGroup>
           <Button url={`/app/accounts/${account.id}/settings`}>{t("accounts.settings")}</Button>
           {account.status !== "active" && (
@@ -239,6 +246,138 @@ function AccountCard({
       </BlockStack>
     </Card>
   );
+}
+
+/** Import phases after which there is nothing more to wait for. */
+const SETTLED = new Set(["done", "failed", "inactive", "reconnect"]);
+const PROGRESS_POLL_MS = 1500;
+
+/**
+ * "Import now" and "Backfill N days", then a progress bar with counts while the poll reads the
+ * marketplace and the pipeline processes what it found (polling the import route).
+ */
+function ImportControls({ accountId }: { accountId: string }) {
+  const t = useTranslate();
+  const locale = useLocale();
+  const number = new Intl.NumberFormat(locale);
+  const labelId = useId();
+  const path = `/app/accounts/${accountId}/import`;
+  const start = useFetcher<typeof importAction>();
+  const status = useFetcher<typeof importLoader>();
+  const [days, setDays] = useState("30");
+  const { load } = status;
+  const progress = status.data?.progress ?? null;
+  const running = progress !== null && !SETTLED.has(progress.phase);
+
+  // What is under way already (a request made before the page was opened), then each new one.
+  const started = start.data && "requestId" in start.data ? start.data.requestId : undefined;
+  useEffect(() => {
+    load(path);
+  }, [load, path, started]);
+  useEffect(() => {
+    if (!running) return undefined;
+    const timer = setTimeout(() => load(path), PROGRESS_POLL_MS);
+    return () => clearTimeout(timer);
+  }, [load, path, running, status.data]);
+
+  const submit = (form: Record<string, string>) =>
+    start.submit(form, { method: "post", action: path });
+  const busy = start.state !== "idle" || running;
+  const startError = start.data && "error" in start.data ? start.data.error : undefined;
+  const options = (status.data?.backfillDays ?? []).map((d) => ({
+    value: String(d),
+    label: t("import.days", { days: d }),
+  }));
+
+  return (
+    <div data-testid={`import-controls-${accountId}`}>
+      <BlockStack gap="200">
+        <InlineStack gap="200" blockAlign="end" wrap>
+          <Button onClick={() => submit({ intent: "now" })} disabled={busy}>
+            {t("import.now")}
+          </Button>
+          {options.length > 0 && (
+            <InlineStack gap="200" blockAlign="end">
+              <Select
+                label={t("import.backfillDays")}
+                labelInline
+                options={options}
+                value={days}
+                onChange={setDays}
+                disabled={busy}
+              />
+              <Button onClick={() => submit({ intent: "backfill", days })} disabled={busy}>
+                {t("import.backfill")}
+              </Button>
+            </InlineStack>
+          )}
+        </InlineStack>
+        {startError && (
+          <Banner tone="warning">
+            <p>{t(startError)}</p>
+          </Banner>
+        )}
+        {progress && (
+          <BlockStack gap="100">
+            <span id={labelId} data-testid={`import-progress-${accountId}`}>
+              <Text as="span" tone={progress.phase === "failed" ? "critical" : "subdued"}>
+                {progressText(t, number, progress)}
+              </Text>
+            </span>
+            {running && (
+              <ProgressBar
+                ariaLabelledBy={labelId}
+                size="small"
+                animated
+                progress={
+                  progress.phase === "processing" && progress.total
+                    ? Math.round(
+                        (100 * Math.min(progress.processed, progress.total)) / progress.total,
+                      )
+                    : progress.phase === "reading"
+                      ? 10
+                      : 0
+                }
+              />
+            )}
+          </BlockStack>
+        )}
+      </BlockStack>
+    </div>
+  );
+}
+
+type ImportProgressView = NonNullable<
+  NonNullable<ReturnType<typeof useFetcher<typeof importLoader>>["data"]>["progress"]
+>;
+
+function progressText(
+  t: ReturnType<typeof useTranslate>,
+  number: Intl.NumberFormat,
+  progress: ImportProgressView,
+): string {
+  switch (progress.phase) {
+    case "queued":
+      return t("import.queued");
+    case "reading":
+      return t("import.reading", { count: number.format(progress.received) });
+    case "processing":
+      return t("import.processing", {
+        done: number.format(progress.processed),
+        total: number.format(progress.total ?? 0),
+      });
+    case "failed":
+      return t("import.failed");
+    case "inactive":
+    case "reconnect":
+      return t("import.inactive");
+    case "done":
+      return t("import.done", {
+        seen: number.format(progress.result?.seen ?? progress.received),
+        created: number.format(progress.result?.created ?? 0),
+        updated: number.format(progress.result?.updated ?? 0),
+      });
+  }
 }
 
 function DisconnectModal({ account, onClose }: { account: AccountView; onClose: () => void }) {

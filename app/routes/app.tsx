@@ -7,13 +7,15 @@ import {
   Banner,
   Box,
   InlineStack,
+  List,
   Page,
   Text,
 } from "@shopify/polaris";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
+import { type AlertCounts, loadAlertBanner } from "../alerts.server";
 import { requireAdmin } from "../auth.server";
-import { translator } from "../i18n/messages";
+import { translator, type Translate } from "../i18n/messages";
 import { useTranslate } from "../i18n/use-translate";
 import { POLARIS_TRANSLATIONS } from "../polaris-i18n.server";
 
@@ -26,11 +28,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
     locale,
     shop: store.externalId,
     polarisTranslations: POLARIS_TRANSLATIONS[locale],
+    alerts: await loadAlertBanner(services.db, store.id),
   });
 }
 
 export default function AppLayout() {
-  const { apiKey, embedded, demo, locale, polarisTranslations } = useLoaderData<typeof loader>();
+  const { apiKey, embedded, demo, locale, polarisTranslations, alerts } =
+    useLoaderData<typeof loader>();
   const t = translator(locale);
   return (
     <AppProvider isEmbeddedApp={embedded} apiKey={apiKey} i18n={polarisTranslations}>
@@ -62,8 +66,57 @@ export default function AppLayout() {
           <Banner tone="info">{t("app.demoBanner")}</Banner>
         </Box>
       )}
+      <AlertBanner alerts={alerts} t={t} locale={locale} />
       <Outlet />
     </AppProvider>
+  );
+}
+
+/** Held orders, failed tracking and accounts to reconnect, on every page until they are dealt with. */
+function AlertBanner({ alerts, t, locale }: { alerts: AlertCounts; t: Translate; locale: string }) {
+  const number = new Intl.NumberFormat(locale);
+  const items = [
+    {
+      n: alerts.heldOrders,
+      text: "alerts.heldOrders",
+      to: "/app/orders?state=held",
+      link: "alerts.reviewHeld",
+    },
+    {
+      n: alerts.failedPushes,
+      text: "alerts.failedPushes",
+      to: "/app/orders?state=failed",
+      link: "alerts.reviewFailed",
+    },
+    {
+      n: alerts.accountsNeedingReconnect,
+      text: "alerts.needsReconnect",
+      to: "/app/accounts",
+      link: "alerts.reviewAccounts",
+    },
+  ] as const;
+  const shown = items.filter((item) => item.n > 0);
+  if (shown.length === 0) return null;
+  return (
+    <Box padding="300">
+      <Banner
+        tone={alerts.accountsNeedingReconnect > 0 ? "critical" : "warning"}
+        title={t("alerts.bannerTitle")}
+      >
+        <div data-testid="alerts-banner">
+          <List>
+            {shown.map((item) => (
+              <List.Item key={item.text}>
+                <InlineStack gap="200">
+                  <Text as="span">{t(item.text, { count: number.format(item.n) })}</Text>
+                  <Link to={item.to}>{t(item.link)}</Link>
+                </InlineStack>
+              </List.Item>
+            ))}
+          </List>
+        </div>
+      </Banner>
+    </Box>
   );
 }
 

@@ -6,3 +6,4 @@ export * from "./shipments";
 export * from "./mappings";
 export * from "./events";
 export * from "./shopify-sessions";
+export * from "./alerts";
