@@ -126,6 +126,49 @@ describe.skipIf(!specsAvailable())("shopify Admin GraphQL contract (2026-07 sche
     await sim.createFulfillment(SHOP, ref.id, { company: "DHL Express", number: "JD0001" });
     const [fulfillment] = await connector.listFulfillments(ref.id);
     await connector.getFulfillment(ref.id, fulfillment!.id);
+    // A parcel of 25 lines: past the 20 the fulfillment queries carry, so the rest is paged in.
+    const bulk = sim.addProduct(SHOP, {
+      title: "Bulk",
+      variants: Array.from({ length: 25 }, (_, i) => ({ sku: `BULK-${i + 1}`, price: "1.00" })),
+    });
+    const bulkRef = await connector.createOrder({
+      marketplace: "ebay",
+      marketplaceOrderId: ebayOrderId("C-2"),
+      currency: "EUR",
+      taxesIncluded: false,
+      taxCollectedByMarketplace: false,
+      marketplaceTaxHandling: "record",
+      lines: bulk.variantIds.map((id, i) => ({
+        variant: variantRef(id),
+        sku: `BULK-${i + 1}`,
+        title: "Bulk",
+        quantity: 1,
+        unitPrice: money("1.00", "EUR"),
+        discount: money("0.00", "EUR"),
+        tax: money("0.00", "EUR"),
+        marketplaceLineId: ebayLineItemId(`B${i + 1}`),
+      })),
+      shipping: undefined,
+      total: money("25.00", "EUR"),
+      buyer: { name: "Jean Dupont", email: undefined, phone: undefined },
+      shipTo: {
+        name: "Jean Dupont",
+        line1: "1 rue X",
+        city: "Paris",
+        postalCode: "75001",
+        countryCode: "FR",
+      },
+      tags: ["ebay"],
+      inventory: { decrement: false },
+      alreadyFulfilled: false,
+      processedAt: new Date("2026-07-01T00:00:00Z"),
+    });
+    const bulkGid = await sim.createFulfillment(SHOP, bulkRef.id, {
+      company: "UPS",
+      number: "1Z1",
+    });
+    const bulkFulfillment = await connector.getFulfillment(bulkRef.id, bulkGid);
+    expect(bulkFulfillment.lines).toHaveLength(25);
     await connector.registerWebhooks([
       { topic: "FULFILLMENTS_CREATE", callbackUrl: "https://example.com/webhooks" },
     ]);
@@ -219,6 +262,7 @@ describe.skipIf(!specsAvailable())("shopify Admin GraphQL contract (2026-07 sche
       [ALL_DOCUMENTS.ORDER_CANCEL]: () => ESTIMATED_COST.ORDER_CANCEL,
       [ALL_DOCUMENTS.ORDER_FULFILLMENTS]: () => ESTIMATED_COST.ORDER_FULFILLMENTS,
       [ALL_DOCUMENTS.FULFILLMENT]: () => ESTIMATED_COST.FULFILLMENT,
+      [ALL_DOCUMENTS.FULFILLMENT_LINES]: () => ESTIMATED_COST.FULFILLMENT_LINES,
       [ALL_DOCUMENTS.WEBHOOK_SUBSCRIPTIONS]: (v) =>
         ESTIMATED_COST.WEBHOOK_SUBSCRIPTIONS(v.first as number),
       [ALL_DOCUMENTS.WEBHOOK_SUBSCRIPTION_CREATE]: () => ESTIMATED_COST.WEBHOOK_SUBSCRIPTION_CREATE,

@@ -175,7 +175,11 @@ describe("BigCommerce shipments become eBay tracking", () => {
       .where(
         and(
           eq(webhookReceipts.source, "bigcommerce"),
-          eq(webhookReceipts.deliveryId, delivery.payload.hash as string),
+          // Deliveries are keyed by hash and creation time (see the route).
+          eq(
+            webhookReceipts.deliveryId,
+            `${delivery.payload.hash as string}:${delivery.payload.created_at as number}`,
+          ),
         ),
       );
     expect(sameHash).toHaveLength(1);

@@ -323,7 +323,11 @@ describe("BigCommerce store/app/uninstalled, through the real route", () => {
     const jobs = await world.jobs.boss.fetch("store.lifecycle", { batchSize: 10 });
     expect(jobs).toHaveLength(1);
     const data = JOBS["store.lifecycle"].payload.parse(jobs[0]!.data);
-    expect(data).toEqual({ storeId: store.id, event: "uninstalled" });
+    expect(data).toEqual({
+      storeId: store.id,
+      event: "uninstalled",
+      triggeredAt: expect.any(String),
+    });
     await handleStoreLifecycle(world.deps, data);
     await world.jobs.boss.complete("store.lifecycle", jobs[0]!.id);
 
