@@ -45,7 +45,9 @@ export async function handleStoreLifecycle(
     case "uninstalled":
       // A late or retried uninstall must not wipe the grant of a re-install that came after it.
       result =
-        data.triggeredAt && store.installedAt > new Date(data.triggeredAt)
+        // BigCommerce dates hooks to the second: a second of slack keeps an install made in the
+        // same second from hiding the uninstall that followed it.
+        data.triggeredAt && store.installedAt.getTime() > Date.parse(data.triggeredAt) + 1_000
           ? { event: "uninstalled", status: "reinstalled_since" }
           : await uninstall(deps, store, now);
       break;
