@@ -100,7 +100,9 @@ export async function startWorker(
       name,
       {
         ...polling,
-        localConcurrency: name === "import.tick" ? 1 : urgent ? 8 : 4,
+        // Polls of different accounts side by side: a backlog read one account after another
+        // leaves the later accounts' stores idle while the first ones work.
+        localConcurrency: name === "import.tick" ? 1 : urgent || name === "import.poll" ? 8 : 4,
         ...(urgent ? {} : { groupConcurrency: 1 }),
       },
       async ([job]) => (job ? run(name, job) : undefined),
