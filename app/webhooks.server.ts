@@ -2,7 +2,10 @@ import { timingSafeEqual, createHmac } from "node:crypto";
 import { ApiVersion, LogSeverity, shopifyApi, type WebhookValidation } from "@shopify/shopify-api";
 import { json } from "@remix-run/node";
 import type { Transaction } from "../jobs/boss";
-import { webhookReceipts } from "../db/schema";
+import { and, eq, sql } from "drizzle-orm";
+import { rowsOf } from "../db/client";
+import { stores, webhookReceipts } from "../db/schema";
+import { type JobName, WAKE_CHANNEL } from "../jobs/registry";
 import type { Services } from "./services.server";
 
 /**
@@ -50,6 +53,73 @@ export async function acceptWebhook(
     await enqueue(tx);
     return "accepted";
   });
+}
+
+/**
+ * `acceptWebhook` for a delivery whose store is known only by its platform id (the Shopify shop
+ * domain): finding the store, recording the receipt and waking the workers are one statement, then
+ * `enqueue` runs in the same transaction with the store's id. It is the hot path of every
+ * fulfillment webhook, so it spends as few round trips as it can (BEGIN, this insert, the job's
+ * insert, COMMIT); the NOTIFY is delivered only if the transaction commits.
+ */
+export async function acceptStoreWebhook(
+  services: Pick<Services, "db">,
+  receipt: Omit<Receipt, "storeId"> & {
+    store: { platform: "shopify" | "bigcommerce"; externalId: string };
+    /** Queue whose workers should start at once (its job is enqueued with `wake: false`). */
+    wake?: JobName | undefined;
+  },
+  enqueue: (tx: Transaction, storeId: string) => Promise<unknown>,
+): Promise<"accepted" | "duplicate" | "unknown_store"> {
+  return services.db.transaction(async (tx) => {
+    const notify = receipt.wake ? sql`, pg_notify(${WAKE_CHANNEL}, ${receipt.wake})` : sql``;
+    const [row] = rowsOf<{ id: string; store_id: string }>(
+      await tx.execute(sql`
+        insert into webhook_receipts (source, delivery_id, topic, store_id, webhook_id, triggered_at)
+        select ${receipt.source}, ${receipt.deliveryId}, ${receipt.topic}, s.id,
+               ${receipt.webhookId ?? null}, ${receipt.triggeredAt?.toISOString() ?? null}::timestamptz
+        from stores s
+        where s.platform = ${receipt.store.platform} and s.external_id = ${receipt.store.externalId}
+        on conflict (source, delivery_id) do nothing
+        returning id, store_id${notify}`),
+    );
+    if (row) {
+      await enqueue(tx, row.store_id);
+      return "accepted";
+    }
+    const [store] = await tx
+      .select({ id: stores.id })
+      .from(stores)
+      .where(
+        and(
+          eq(stores.platform, receipt.store.platform),
+          eq(stores.externalId, receipt.store.externalId),
+        ),
+      );
+    return store ? "duplicate" : "unknown_store";
+  });
+}
+
+/**
+ * Webhook requests being answered by this process. Past the limit the route answers 503 at once
+ * (the platform retries later) instead of queueing requests until they outlive Shopify's 5 s.
+ */
+const MAX_WEBHOOKS_IN_FLIGHT = 128;
+let webhooksInFlight = 0;
+
+export async function withWebhookCapacity(handle: () => Promise<Response>): Promise<Response> {
+  if (webhooksInFlight >= MAX_WEBHOOKS_IN_FLIGHT) {
+    return json(
+      { status: 503, message: "busy, retry later" },
+      { status: 503, headers: { "Retry-After": "5", "Cache-Control": "no-store" } },
+    );
+  }
+  webhooksInFlight += 1;
+  try {
+    return await handle();
+  } finally {
+    webhooksInFlight -= 1;
+  }
 }
 
 /** Plain-text answers: platforms read the status only, and nothing internal leaks. */

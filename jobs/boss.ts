@@ -30,7 +30,12 @@ export interface JobQueue {
     tx: Transaction | Database,
     name: N,
     payload: JobPayload<N>,
-    options?: { startAfterSeconds?: number; singletonKey?: string },
+    options?: {
+      startAfterSeconds?: number;
+      singletonKey?: string;
+      /** false: the caller already NOTIFYs in this transaction (one round trip less). */
+      wake?: boolean;
+    },
   ): Promise<string | null>;
   stop(): Promise<void>;
 }
@@ -84,7 +89,7 @@ export async function startJobQueue(
         ...(sendOptions.startAfterSeconds ? { startAfter: sendOptions.startAfterSeconds } : {}),
       });
       // Delivered on commit (and dropped on rollback): the workers fetch now, not at their next poll.
-      if (id && job.wakeWorkers && !sendOptions.startAfterSeconds) {
+      if (id && job.wakeWorkers && !sendOptions.startAfterSeconds && sendOptions.wake !== false) {
         await (tx as Database).execute(sql`select pg_notify(${WAKE_CHANNEL}, ${name})`);
       }
       return id;

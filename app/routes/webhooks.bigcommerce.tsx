@@ -4,7 +4,13 @@ import { z } from "zod";
 import { BIGCOMMERCE_SECRET_HEADER, decryptWebhookSecret, findStore } from "../../db/stores";
 import type { Transaction } from "../../jobs/boss";
 import { getServices } from "../services.server";
-import { acceptWebhook, parseJsonObject, safeEqual, webhookAnswer } from "../webhooks.server";
+import {
+  acceptWebhook,
+  parseJsonObject,
+  safeEqual,
+  webhookAnswer,
+  withWebhookCapacity,
+} from "../webhooks.server";
 
 /**
  * BigCommerce hooks registered on install (`POST /v3/hooks`): store/shipment/created|updated,
@@ -50,7 +56,11 @@ function standardSignatureValid(request: Request, rawBody: string, secret: strin
   return signatures.split(" ").some((s) => s.startsWith("v1,") && safeEqual(s.slice(3), expected));
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export function action({ request }: ActionFunctionArgs) {
+  return withWebhookCapacity(() => handle(request));
+}
+
+async function handle(request: Request): Promise<Response> {
   const services = getServices();
   const { logger } = services;
   if (request.method !== "POST") return webhookAnswer(405, "POST only");

@@ -1,13 +1,14 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { findStore } from "../../db/stores";
 import type { Transaction } from "../../jobs/boss";
 import { getServices } from "../services.server";
+import type { JobName } from "../../jobs/registry";
 import {
-  acceptWebhook,
+  acceptStoreWebhook,
   parseJsonObject,
   validateShopifyWebhook,
   webhookAnswer,
+  withWebhookCapacity,
 } from "../webhooks.server";
 
 /**
@@ -37,7 +38,11 @@ function isoOrUndefined(value: string | undefined): string | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export function action({ request }: ActionFunctionArgs) {
+  return withWebhookCapacity(() => handle(request));
+}
+
+async function handle(request: Request): Promise<Response> {
   const services = getServices();
   const { logger } = services;
   if (request.method !== "POST") return webhookAnswer(405, "POST only");
@@ -55,15 +60,8 @@ export async function action({ request }: ActionFunctionArgs) {
 
   // The header as sent (`fulfillments/create`); the library's `topic` is its storage spelling.
   const topic = (request.headers.get("x-shopify-topic") ?? "").trim().toLowerCase();
-  const store = await findStore(services.db, "shopify", check.domain);
-  if (!store) {
-    // Not ours (never installed, or already redacted): 200 so Shopify stops retrying.
-    logger.info({ topic, shop: check.domain }, "shopify webhook for an unknown shop ignored");
-    return webhookAnswer(200, "unknown shop");
-  }
-  const storeId = store.id;
-
-  let enqueue: ((tx: Transaction) => Promise<unknown>) | undefined;
+  let enqueue: ((tx: Transaction, storeId: string) => Promise<unknown>) | undefined;
+  let wake: JobName | undefined;
   const jobs = services.jobs;
   if (!jobs) return webhookAnswer(503, "job queue not started");
   switch (topic) {
@@ -73,27 +71,33 @@ export async function action({ request }: ActionFunctionArgs) {
       if (!parsed.success) return webhookAnswer(400, "fulfillment payload without id or order_id");
       const f = parsed.data;
       const sourceUpdatedAt = isoOrUndefined(f.updated_at);
-      enqueue = (tx) =>
-        jobs.send(tx, "fulfillment.sync", {
-          storeId,
-          storeOrderId: gid("Order", f.order_id),
-          fulfillmentId: gid("Fulfillment", f.id),
-          ...(sourceUpdatedAt ? { sourceUpdatedAt } : {}),
-          source: "webhook",
-        });
+      wake = "fulfillment.sync";
+      enqueue = (tx, storeId) =>
+        jobs.send(
+          tx,
+          "fulfillment.sync",
+          {
+            storeId,
+            storeOrderId: gid("Order", f.order_id),
+            fulfillmentId: gid("Fulfillment", f.id),
+            ...(sourceUpdatedAt ? { sourceUpdatedAt } : {}),
+            source: "webhook",
+          },
+          { wake: false },
+        );
       break;
     }
     case "orders/cancelled": {
       const parsed = orderPayload.safeParse(body);
       if (!parsed.success) return webhookAnswer(400, "order payload without id");
       const orderId = parsed.data.id;
-      enqueue = (tx) =>
+      enqueue = (tx, storeId) =>
         jobs.send(tx, "store.order_cancelled", { storeId, storeOrderId: gid("Order", orderId) });
       break;
     }
     case "app/uninstalled": {
       const triggeredAt = isoOrUndefined(check.triggeredAt);
-      enqueue = (tx) =>
+      enqueue = (tx, storeId) =>
         jobs.send(tx, "store.lifecycle", {
           storeId,
           event: "uninstalled",
@@ -102,13 +106,14 @@ export async function action({ request }: ActionFunctionArgs) {
       break;
     }
     case "shop/redact":
-      enqueue = (tx) => jobs.send(tx, "store.lifecycle", { storeId, event: "shop_redact" });
+      enqueue = (tx, storeId) =>
+        jobs.send(tx, "store.lifecycle", { storeId, event: "shop_redact" });
       break;
     case "customers/redact": {
       const parsed = redactPayload.safeParse(body);
       if (!parsed.success) return webhookAnswer(400, "customers/redact payload is malformed");
       const storeOrderIds = parsed.data.orders_to_redact.map((id) => gid("Order", id));
-      enqueue = (tx) =>
+      enqueue = (tx, storeId) =>
         jobs.send(tx, "store.lifecycle", { storeId, event: "customers_redact", storeOrderIds });
       break;
     }
@@ -117,7 +122,7 @@ export async function action({ request }: ActionFunctionArgs) {
       if (!parsed.success) return webhookAnswer(400, "customers/data_request payload is malformed");
       const storeOrderIds = parsed.data.orders_requested.map((id) => gid("Order", id));
       const requestRef = String(parsed.data.data_request.id);
-      enqueue = (tx) =>
+      enqueue = (tx, storeId) =>
         jobs.send(tx, "store.lifecycle", {
           storeId,
           event: "data_request",
@@ -127,24 +132,30 @@ export async function action({ request }: ActionFunctionArgs) {
       break;
     }
     default:
-      logger.info({ topic, storeId }, "shopify webhook topic not handled");
+      logger.info({ topic, shop: check.domain }, "shopify webhook topic not handled");
       return webhookAnswer(200, "topic not handled");
   }
 
-  const result = await acceptWebhook(
+  const result = await acceptStoreWebhook(
     services,
     {
       source: "shopify",
       // Shopify's retries keep the event id; a different topic on the same event is another event.
       deliveryId: `${topic}:${("eventId" in check && check.eventId) || check.webhookId}`,
       topic,
-      storeId,
+      store: { platform: "shopify", externalId: check.domain },
       webhookId: check.webhookId,
       triggeredAt: check.triggeredAt ? new Date(check.triggeredAt) : undefined,
+      wake,
     },
     enqueue,
   );
-  logger.debug({ topic, storeId, result }, "shopify webhook");
+  if (result === "unknown_store") {
+    // Not ours (never installed, or already redacted): 200 so Shopify stops retrying.
+    logger.info({ topic, shop: check.domain }, "shopify webhook for an unknown shop ignored");
+    return webhookAnswer(200, "unknown shop");
+  }
+  logger.debug({ topic, shop: check.domain, result }, "shopify webhook");
   return webhookAnswer(200, result);
 }
 
