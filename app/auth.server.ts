@@ -6,7 +6,7 @@ import { ensureDemoStore } from "./demo.server";
 import { localeFromRequest, type Locale } from "./i18n/locales";
 import { translator } from "./i18n/messages";
 import { getServices, type Services } from "./services.server";
-import { requireShopify } from "./shopify.server";
+import { recordShopifyInstall, requireShopify } from "./shopify.server";
 
 /** Who is asking: every admin loader and action is scoped to this store and nothing else. */
 export interface AdminContext {
@@ -34,9 +34,13 @@ export async function requireAdmin(request: Request): Promise<AdminContext> {
     if (bigCommerce) return bigCommerce;
   }
   const { session } = await requireShopify().authenticate.admin(request);
-  const store = await findStore(services.db, "shopify", session.shop);
+  // A valid session without a store row: a first load whose other loader's afterAuth has not
+  // committed yet (recording the install again is idempotent).
+  const store =
+    (await findStore(services.db, "shopify", session.shop)) ??
+    (await recordShopifyInstall(session));
   if (!store || store.uninstalledAt) {
-    // afterAuth records the store; reaching here means it was uninstalled since.
+    // Uninstalled since (the app/uninstalled webhook ran): the merchant must install again.
     throw new Response("This store has not installed Marketsync", { status: 403 });
   }
   return { services, store, locale, embedded: true };

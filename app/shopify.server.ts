@@ -6,7 +6,7 @@ import {
   shopifyApp,
 } from "@shopify/shopify-app-remix/server";
 import { DrizzleSessionStoragePostgres } from "@shopify/shopify-app-session-storage-drizzle";
-import { shopifySessions } from "../db/schema";
+import { shopifySessions, type StoreRow } from "../db/schema";
 import { upsertInstalledStore } from "../db/stores";
 import { getServices } from "./services.server";
 import { EncryptedSessionStorage } from "./session-storage.server";
@@ -48,26 +48,42 @@ function createShopify() {
     },
     hooks: {
       afterAuth: async ({ session }) => {
-        if (session.isOnline || !session.accessToken) return;
-        const store = await upsertInstalledStore(
-          { db, keyring },
-          {
-            platform: "shopify",
-            externalId: session.shop,
-            accessToken: session.accessToken,
-            scopes: session.scope ?? "",
-          },
-        );
-        // Subscribes the store's webhooks through the Admin API (also covered by shopify.app.toml)
-        // and catches up on fulfillments made while the app was not installed.
-        await getServices().jobs?.send(db, "tracking.reconcile_store", { storeId: store.id });
-        logger.info({ shop: session.shop }, "shopify store installed");
+        await recordShopifyInstall(session);
       },
     },
     ...(config.shopify.customShopDomains.length > 0
       ? { customShopDomains: config.shopify.customShopDomains }
       : {}),
   });
+}
+
+/**
+ * Records the shop as installed (token encrypted), subscribes its webhooks and catches up on
+ * fulfillments made meanwhile (the queued reconciliation). Idempotent: afterAuth runs it, and so
+ * does an admin request that finds a valid offline session but no store row yet — on a first
+ * load the layout's and the page's loaders authenticate at once, and one may get past the session
+ * the other just stored before that one's afterAuth has committed.
+ */
+export async function recordShopifyInstall(session: {
+  shop: string;
+  isOnline: boolean;
+  accessToken?: string | undefined;
+  scope?: string | undefined;
+}): Promise<StoreRow | undefined> {
+  if (session.isOnline || !session.accessToken) return undefined;
+  const { db, keyring, logger } = getServices();
+  const store = await upsertInstalledStore(
+    { db, keyring },
+    {
+      platform: "shopify",
+      externalId: session.shop,
+      accessToken: session.accessToken,
+      scopes: session.scope ?? "",
+    },
+  );
+  await getServices().jobs?.send(db, "tracking.reconcile_store", { storeId: store.id });
+  logger.info({ shop: session.shop }, "shopify store installed");
+  return store;
 }
 
 export const shopify = createShopify();

@@ -14,6 +14,9 @@ import { enqueueReconciliations, type ReconcileDeps, reconcileStore } from "./tr
 import { handleStoreCancellation } from "./tracking/store-cancellation";
 import { syncFulfillment } from "./tracking/sync-fulfillment";
 
+/** The shortest time between two wake-ups of one queue's workers. */
+const WAKE_COALESCE_MS = 25;
+
 export interface Worker {
   stop(): Promise<void>;
 }
@@ -111,8 +114,26 @@ export async function startWorker(
   }
   // A committed enqueue NOTIFYs (jobs/boss.ts): wake that queue's workers instead of waiting for
   // their next poll, which is what gets tracking to the marketplace in well under a second.
-  const unlisten = await deps.listen?.(WAKE_CHANNEL, (queue) => {
+  // Under a burst every webhook NOTIFYs, and each wake is a fetch query over the queue: wake a
+  // queue at most once per WAKE_COALESCE_MS (the first at once, then one for whatever came since),
+  // which keeps the latency and stops hundreds of fetches a second from starving the web requests.
+  const lastWake = new Map<string, number>();
+  const pendingWake = new Map<string, NodeJS.Timeout>();
+  const wake = (queue: string) => {
+    lastWake.set(queue, Date.now());
     for (const id of workerIds.get(queue) ?? []) jobs.boss.notifyWorker(id);
+  };
+  const unlisten = await deps.listen?.(WAKE_CHANNEL, (queue) => {
+    if (pendingWake.has(queue)) return;
+    const wait = (lastWake.get(queue) ?? 0) + WAKE_COALESCE_MS - Date.now();
+    if (wait <= 0) return wake(queue);
+    pendingWake.set(
+      queue,
+      setTimeout(() => {
+        pendingWake.delete(queue);
+        wake(queue);
+      }, wait),
+    );
   });
   const orders = startJobPool(jobs, "order.process", options.concurrency ?? 32, 4, (job) =>
     run("order.process", job),
@@ -124,6 +145,7 @@ export async function startWorker(
   return {
     stop: async () => {
       await unlisten?.();
+      for (const timer of pendingWake.values()) clearTimeout(timer);
       await orders.stop();
       for (const name of Object.keys(JOBS)) {
         if (name !== "order.process") await jobs.boss.offWork(name);
