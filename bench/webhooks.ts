@@ -1,4 +1,4 @@
-// `npm run bench:webhooks [-- --rates 50,100,200,400,800 --seconds 5 --database-url postgres://…]`:
+// `npm run bench:webhooks [-- --rates 50,100,200,400,600,800 --seconds 5 --database-url postgres://…]`:
 // signed Shopify fulfillments/create webhooks at increasing fixed rates against the real app
 // (server.ts: Remix route, Postgres, its in-process worker working the jobs the webhooks enqueue),
 // then the same load against a bare node:http server that only checks the HMAC. The app, the bare
@@ -29,7 +29,7 @@ import type { LoadConfig, StepMark, StepResult } from "./webhooks/load-types";
 
 const { values } = parseArgs({
   options: {
-    rates: { type: "string", default: "50,100,200,400,800" },
+    rates: { type: "string", default: "50,100,200,400,600,800" },
     seconds: { type: "string", default: "5" },
     "database-url": { type: "string", default: "postgres://postgres@127.0.0.1:5432/test" },
     port: { type: "string", default: "4501" },
