@@ -169,12 +169,14 @@ describe.skipIf(databaseMode() !== "postgres")(
         }
       };
 
-      await pollAll(1);
+      // Both workers are up before any work exists: whichever process started first would
+      // otherwise drain a backlog this small on its own.
       const [a, b] = await Promise.all([
         startWorkerProcess(envFor(world, "127.0.0.1"), { name: "worker-a" }),
         startWorkerProcess(envFor(world, "localhost"), { name: "worker-b" }),
       ]);
       workers.push(a!, b!);
+      await pollAll(1);
       // A second poll per account while the first may still run (the poll queue keeps one queued
       // beside one active), and a second process job for every order as soon as it is stored —
       // what a re-poll seeing a change, or a merchant's retry, sends — so every order has two jobs
