@@ -1,4 +1,4 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Tx } from "../../db/orders";
 import {
   marketplaceOrderLines,
@@ -37,14 +37,17 @@ export async function refreshOrderTracking(
   const state = trackingStateOf(pushes, lines);
   await tx
     .update(marketplaceOrders)
-    .set({ trackingState: state, updatedAt: now })
+    .set({
+      trackingState: state,
+      updatedAt: now,
+      // The first time every line is confirmed: the 30-day PII clock starts once.
+      ...(state === "confirmed"
+        ? {
+            shippedAt: sql`coalesce(${marketplaceOrders.shippedAt}, ${now.toISOString()}::timestamptz)`,
+          }
+        : {}),
+    })
     .where(eq(marketplaceOrders.id, orderId));
-  if (state === "confirmed") {
-    await tx
-      .update(marketplaceOrders)
-      .set({ shippedAt: now })
-      .where(and(eq(marketplaceOrders.id, orderId), isNull(marketplaceOrders.shippedAt)));
-  }
   return state;
 }
 

@@ -17,6 +17,9 @@ import { startWorker, type Worker } from "../../jobs/worker";
 import { SIM_SHOPIFY_APP } from "../simulators";
 import { type AppServer, startAppServer } from "./app-server";
 import { type ImportWorld, startImportWorld } from "./import-world";
+import { until } from "./until";
+
+export { until };
 
 /**
  * The tracking half of the pipeline for a test file: an import world, the real app serving the
@@ -110,21 +113,6 @@ export function signedShopifyWebhook(
       "x-shopify-api-version": "2026-07",
     },
   };
-}
-
-/** Polls `check` until it returns something other than undefined/false. */
-export async function until<T>(
-  what: string,
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import {
 } from "../helpers/import-world";
 import { startWorkerProcess, type WorkerProcess } from "../helpers/worker-process";
 import type { Exchange, SimulatorServer } from "../simulators/shared/server";
+import { until } from "../helpers/until";
 
 const ADDRESS = {
   fullName: "Ava Johnson",
@@ -25,21 +26,6 @@ const ADDRESS = {
 /** Rows of a raw `db.execute` (postgres.js gives an array, PGlite `{ rows }`). */
 function rowsOf<T>(result: unknown): T[] {
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
-}
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 /** How each store platform creates an order, and what the simulator holds afterwards. */

@@ -12,6 +12,7 @@ import {
 } from "../helpers/import-world";
 import { startWorkerProcess, type WorkerProcess } from "../helpers/worker-process";
 import type { Exchange } from "../simulators/shared/server";
+import { until } from "../helpers/until";
 
 const ADDRESS = {
   fullName: "Ava Johnson",
@@ -26,23 +27,6 @@ const ORDERS_PER_ACCOUNT = 20;
 /** Rows of a raw `db.execute` (postgres.js gives an array, PGlite `{ rows }`). */
 function rowsOf<T>(result: unknown): T[] {
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
-}
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs: number,
-  onTick?: () => Promise<void>,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    await onTick?.();
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 /** Each worker reaches the simulators under its own host name, so every exchange names its worker. */
