@@ -37,6 +37,15 @@ export interface JobQueue {
       wake?: boolean;
     },
   ): Promise<string | null>;
+  /**
+   * `send` for many jobs of one queue in one statement (and one wake-up): a poll enqueues a page
+   * of orders at a time. Each payload gets the same group and singleton key `send` would give it.
+   */
+  sendMany<N extends JobName>(
+    tx: Transaction | Database,
+    name: N,
+    payloads: readonly JobPayload<N>[],
+  ): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -77,14 +86,10 @@ export async function startJobQueue(
     boss,
     async send(tx, name, payload, sendOptions = {}) {
       const job: JobDefinition = JOBS[name];
-      const data = job.payload.parse(payload) as { accountId?: string; orderId?: string };
-      const singletonKey =
-        sendOptions.singletonKey ??
-        job.singletonKey?.(data as never) ??
-        (name === "order.process" || name === "order.cancel" ? data.orderId : data.accountId);
+      const { data, group, singletonKey } = jobOptions(name, payload, sendOptions.singletonKey);
       const id = await boss.send(name, data, {
         db: fromDrizzle(tx as never, sql as never),
-        ...(data.accountId ? { group: accountGroup(data.accountId) } : {}),
+        ...(group ? { group } : {}),
         ...(singletonKey ? { singletonKey } : {}),
         ...(sendOptions.startAfterSeconds ? { startAfter: sendOptions.startAfterSeconds } : {}),
       });
@@ -94,6 +99,35 @@ export async function startJobQueue(
       }
       return id;
     },
+    async sendMany(tx, name, payloads) {
+      if (payloads.length === 0) return;
+      const job: JobDefinition = JOBS[name];
+      await boss.insert(
+        name,
+        payloads.map((payload) => {
+          const { data, group, singletonKey } = jobOptions(name, payload);
+          return { data, ...(group ? { group } : {}), ...(singletonKey ? { singletonKey } : {}) };
+        }),
+        { db: fromDrizzle(tx as never, sql as never) },
+      );
+      if (job.wakeWorkers) {
+        await (tx as Database).execute(sql`select pg_notify(${WAKE_CHANNEL}, ${name})`);
+      }
+    },
     stop: () => boss.stop({ graceful: true, timeout: 10_000 }),
+  };
+}
+
+/** The validated payload, account group and singleton key a job of `name` is enqueued with. */
+function jobOptions<N extends JobName>(name: N, payload: JobPayload<N>, singletonKey?: string) {
+  const job: JobDefinition = JOBS[name];
+  const data = job.payload.parse(payload) as { accountId?: string; orderId?: string };
+  return {
+    data,
+    group: data.accountId ? accountGroup(data.accountId) : undefined,
+    singletonKey:
+      singletonKey ??
+      job.singletonKey?.(data as never) ??
+      (name === "order.process" || name === "order.cancel" ? data.orderId : data.accountId),
   };
 }

@@ -3,7 +3,7 @@ import { AuthRevoked } from "../../connectors/errors";
 import type { MarketplaceOrder } from "../../connectors/types";
 import { markNeedsReconnect } from "../../db/accounts";
 import { parseAccountSettings } from "../../db/account-settings";
-import { recordEvent, type Tx, upsertMarketplaceOrder } from "../../db/orders";
+import { recordEvents, type Tx, upsertMarketplaceOrders } from "../../db/orders";
 import { marketplaceAccounts, type MarketplaceOrderRow, stores } from "../../db/schema";
 import type { JobQueue } from "../boss";
 import { type ConnectorDeps, marketplaceConnectorFor } from "./connectors";
@@ -65,14 +65,12 @@ export async function pollAccount(
       const page = await connector.listOrders({ updatedSince: since, pageToken });
       result.pages += 1;
       await deps.db.transaction(async (tx) => {
-        for (const order of page.orders) {
-          const change = await storeOrder(deps, tx, account.id, store.id, order);
-          result.seen += 1;
-          if (change === "new") result.created += 1;
-          if (change === "updated") result.updated += 1;
-          if (order.updatedAt > cursor) cursor = order.updatedAt;
-        }
+        const stored = await storePage(deps, tx, account.id, store.id, page.orders);
+        result.seen += stored.length;
+        result.created += stored.filter((order) => order.change === "new").length;
+        result.updated += stored.filter((order) => order.change === "updated").length;
       });
+      for (const order of page.orders) if (order.updatedAt > cursor) cursor = order.updatedAt;
       pageToken = page.nextPageToken;
     } while (pageToken);
   } catch (error) {
@@ -92,28 +90,32 @@ export async function pollAccount(
   return result;
 }
 
-async function storeOrder(
+/** Stores one page and, for each new or changed order, records why and enqueues what it needs. */
+async function storePage(
   deps: ImportDeps,
   tx: Tx,
   accountId: string,
   storeId: string,
-  order: MarketplaceOrder,
+  orders: readonly MarketplaceOrder[],
 ) {
-  const { id, change, previousState } = await upsertMarketplaceOrder(tx, deps.keyring, {
-    accountId,
-    storeId,
-    order,
-  });
-  if (change === "unchanged") return change;
-  await recordEvent(tx, {
-    orderId: id,
-    storeId,
-    kind: change === "new" ? "order.received" : "order.updated",
-    params: { status: order.rawStatus },
-  });
-  const next = nextJob(previousState, order);
-  if (next) await deps.jobs.send(tx, next, { orderId: id, accountId });
-  return change;
+  const stored = await upsertMarketplaceOrders(tx, deps.keyring, { accountId, storeId, orders });
+  const changed = stored.filter((row) => row.change !== "unchanged");
+  await recordEvents(
+    tx,
+    changed.map(({ id, change, order }) => ({
+      orderId: id,
+      storeId,
+      kind: change === "new" ? "order.received" : "order.updated",
+      params: { status: order.rawStatus },
+    })),
+  );
+  for (const name of ["order.process", "order.cancel"] as const) {
+    const payloads = changed
+      .filter(({ previousState, order }) => nextJob(previousState, order) === name)
+      .map(({ id }) => ({ orderId: id, accountId }));
+    await deps.jobs.sendMany(tx, name, payloads);
+  }
+  return stored;
 }
 
 /** What a new or changed order needs, from where it stood before. */

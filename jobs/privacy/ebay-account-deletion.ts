@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { type Tx, EBAY_USER_INDEX } from "../../db/orders";
+import { chunks } from "../../db/chunks";
 import { purgeOrderPii } from "../../db/pii";
 import {
   marketplaceAccounts,
@@ -25,7 +26,6 @@ import type { JobData } from "../registry";
  */
 
 export const EBAY_ACCOUNT_DELETED_EVENT = "privacy.ebay_account_deleted";
-const CHUNK = 500;
 
 export interface EbayAccountDeletionResult {
   buyerOrders: number;
@@ -151,10 +151,4 @@ async function disconnectSellerAccounts(
     if (row) disconnected.push(row.id);
   }
   return disconnected;
-}
-
-function chunks<T>(items: readonly T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
-  return out;
 }
