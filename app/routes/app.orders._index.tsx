@@ -29,6 +29,7 @@ import {
   parseOrderListQuery,
 } from "../../db/order-list";
 import { requireAdmin } from "../auth.server";
+import { assertOwnAccounts } from "../order-filter.server";
 import { formatMinorUnits } from "../i18n/format-minor-units";
 import { formatReason } from "../i18n/reasons";
 import { useLocale, useTranslate } from "../i18n/use-translate";
@@ -49,6 +50,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     }),
     listStoreAccounts(services.db, store.id),
   ]);
+  assertOwnAccounts(query.filter, accounts);
   // Formatted here, in UTC like the date filter: the server and the browser render the same text.
   const date = new Intl.DateTimeFormat(locale, {
     year: "numeric",

@@ -2,8 +2,14 @@ import { Readable } from "node:stream";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { stringify } from "csv-stringify";
 import { toDecimal } from "../../connectors/money";
-import { type OrderListRow, parseOrderListQuery, streamOrders } from "../../db/order-list";
+import {
+  listStoreAccounts,
+  type OrderListRow,
+  parseOrderListQuery,
+  streamOrders,
+} from "../../db/order-list";
 import { requireAdmin } from "../auth.server";
+import { assertOwnAccounts } from "../order-filter.server";
 import type { Locale } from "../i18n/locales";
 import { type MessageKey, translator } from "../i18n/messages";
 import { formatReason } from "../i18n/reasons";
@@ -39,6 +45,7 @@ const COLUMNS = [
 export async function loader({ request }: LoaderFunctionArgs) {
   const { services, store, locale } = await requireAdmin(request);
   const { filter } = parseOrderListQuery(new URL(request.url).searchParams);
+  assertOwnAccounts(filter, await listStoreAccounts(services.db, store.id));
   const t = translator(locale);
   const dialect = DIALECT[locale];
 

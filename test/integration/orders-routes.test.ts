@@ -245,8 +245,19 @@ describe("orders list and CSV export routes, over HTTP on the real app", () => {
     expect((await list(b, "q=A-SENT")).rows).toEqual([]);
     const { text } = await csv(b, "q=%231003");
     expect(parse(text.slice(1), { columns: true })).toEqual([]);
-    const accountOfA = await list(b, `account=${a.accounts.ebay.id}`);
-    expect(accountOfA.rows).toEqual([]);
+  });
+
+  it("GIVEN store B's session WHEN it filters the list or the export by one of A's accounts THEN both answer 404, and B's own account still filters", async () => {
+    const listed = await get(b, `${LIST}?account=${a.accounts.ebay.id}&${DATA}`);
+    expect(listed.status).toBe(404);
+    expect(await listed.text()).toContain("account this store does not have");
+    const mixed = await get(
+      b,
+      `${LIST}/export?account=${b.accounts.ebay.id},${a.accounts.amazon.id}`,
+    );
+    expect(mixed.status).toBe(404);
+    const own = await list(b, `account=${b.accounts.ebay.id}`);
+    expect(own.rows.map((row) => row.marketplaceOrderId).sort()).toEqual(["A-HELD", "B-1"]);
   });
 
   it("GIVEN no session or a forged token WHEN the list or the export is asked for THEN no order is served", async () => {
