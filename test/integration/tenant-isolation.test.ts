@@ -160,13 +160,13 @@ describe("tenant isolation: a store's session sees and touches only its own data
     expect(await accountRow(b.accountId)).toEqual(before);
   });
 
-  it("GIVEN A filters its order list by B's account WHEN it loads the list THEN none of B's orders or accounts appear", async () => {
+  it("GIVEN A filters its order list by B's account WHEN it loads the list THEN it is not found, and none of B's orders or accounts appear", async () => {
     const response = await request(
       a,
       `/app/orders?account=${b.accountId}&_data=routes/app.orders._index`,
     );
-    expect(response.status).toBe(200);
-    const body = JSON.stringify(await response.json());
+    expect(response.status).toBe(404);
+    const body = await response.text();
     expect(body).not.toContain(b.marketplaceOrderId);
     expect(body).not.toContain(b.accountId);
 
@@ -177,9 +177,11 @@ describe("tenant isolation: a store's session sees and touches only its own data
     expect(own).not.toContain(b.marketplaceOrderId);
   });
 
-  it("GIVEN A exports its orders, filtered by B's account or not WHEN the CSV streams THEN it holds none of B's orders", async () => {
+  it("GIVEN A exports its orders, filtered by B's account or not WHEN the CSV streams THEN B's account is not found and A's file holds none of B's orders", async () => {
     const foreign = await request(a, `/app/orders/export?account=${b.accountId}`);
     const own = await request(a, "/app/orders/export");
+    expect(foreign.status).toBe(404);
+    expect(own.status).toBe(200);
 
     const foreignCsv = await foreign.text();
     const ownCsv = await own.text();
