@@ -1,4 +1,5 @@
 import { isConnectorError } from "../connectors/errors";
+import { dropExpiredPendingConnections } from "../db/pending-connections";
 import { sendAlertDigests } from "./alerts/send-digest";
 import type { JobQueue } from "./boss";
 import { cancelImportedOrder } from "./import/cancel-order";
@@ -72,7 +73,10 @@ export async function startWorker(
     "ebay.account_deletion": (data) => deleteEbayUserData(deps, data),
     "tracking.reconcile": () => enqueueReconciliations(deps),
     "tracking.reconcile_store": (data) => reconcileStore(deps, { storeId: data.storeId }),
-    "privacy.purge": () => purgeShippedOrdersPii(deps),
+    "privacy.purge": async () => ({
+      ...(await purgeShippedOrdersPii(deps)),
+      expiredConnections: await dropExpiredPendingConnections(deps.db),
+    }),
     "alerts.digest": () => sendAlertDigests({ ...deps, mail: deps.config?.alertsMail }),
   };
   const run = async (name: JobName, job: { id: string; data: unknown; retryCount: number }) => {

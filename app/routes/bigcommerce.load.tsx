@@ -6,11 +6,13 @@ import { localeFromRequest, matchLocale } from "../i18n/locales";
 import { type MessageKey, translator } from "../i18n/messages";
 import { POLARIS_TRANSLATIONS } from "../polaris-i18n.server";
 import { getServices } from "../services.server";
+import { takePendingConnection } from "../../db/pending-connections";
 
 /**
  * BigCommerce's load callback: each time a user opens the app in the control panel, its iframe
  * loads this URL with a `signed_payload_jwt`. A valid one opens our session cookie (the user's
- * language when BigCommerce gives it) and shows the app.
+ * language when BigCommerce gives it) and shows the app, or first finishes a marketplace connection
+ * waiting for this store.
  */
 export async function loader({ request }: LoaderFunctionArgs) {
   const services = getServices();
@@ -29,7 +31,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
   const { store, claims } = verified;
   if (!store || store.uninstalledAt) return fail(403, "install.notInstalled");
-  return redirect("/app", {
+  // A marketplace consent that came back outside this iframe (connect.$platform.callback) is
+  // finished now, under this user's session.
+  const pending = await takePendingConnection(services.db, services.keyring, store.id);
+  const next = pending ? `/app/accounts/connect/${pending.platform}${pending.search}` : "/app";
+  return redirect(next, {
     headers: {
       "Set-Cookie": bigCommerceSessionCookie(services.keyring, {
         storeId: store.id,

@@ -38,3 +38,24 @@ export const marketplaceAccounts = pgTable(
 
 export type MarketplaceAccountRow = typeof marketplaceAccounts.$inferSelect;
 export type NewMarketplaceAccountRow = typeof marketplaceAccounts.$inferInsert;
+
+/**
+ * A marketplace consent that came back while the merchant's session could not be read: BigCommerce
+ * runs the app in a control-panel iframe whose (partitioned) cookie the top-level callback page does
+ * not get. The callback keeps the answer here, encrypted (it holds a one-time authorization code),
+ * and the next load of the app for that store finishes the connection; it is taken once and is worth
+ * nothing after `expires_at` (the codes themselves expire within minutes).
+ */
+export const pendingConnections = pgTable(
+  "pending_connections",
+  {
+    id: id(),
+    storeId: ownedBy("store_id", () => stores.id),
+    platform: marketplacePlatform("platform").notNull(),
+    /** Encrypted query string of the marketplace's callback (code, state, …). */
+    callbackEnc: text("callback_enc").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("pending_connections_store_idx").on(t.storeId, t.createdAt)],
+);

@@ -3,12 +3,29 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../app/config.server";
 import { signOAuthState } from "../../app/oauth-state.server";
 import { decryptCredentials } from "../../db/accounts";
-import { marketplaceAccounts, marketplaceOrders, type StoreRow, syncEvents } from "../../db/schema";
+import { dropExpiredPendingConnections } from "../../db/pending-connections";
+import {
+  marketplaceAccounts,
+  marketplaceOrders,
+  pendingConnections,
+  type StoreRow,
+  syncEvents,
+} from "../../db/schema";
 import { marketplaceConnectorFor } from "../../jobs/import/connectors";
 import { pollAccount } from "../../jobs/import/poll-account";
-import { adminHeaders, startAdminAppServer } from "../helpers/admin-auth";
+import {
+  adminHeaders,
+  BROWSER_USER_AGENT,
+  bigCommerceLoadJwt,
+  startAdminAppServer,
+} from "../helpers/admin-auth";
 import type { AppServer } from "../helpers/app-server";
-import { installShopifyStore, type ImportWorld, startImportWorld } from "../helpers/import-world";
+import {
+  installBigCommerceStore,
+  installShopifyStore,
+  type ImportWorld,
+  startImportWorld,
+} from "../helpers/import-world";
 import { SIM_APPLICATION_ID, SIM_CLIENT_ID, SIM_SELLER_ID } from "../simulators/amazon";
 
 const RU_NAME = "Marketsync-Marketsy-Sim-PRD-connect";
@@ -521,5 +538,108 @@ describe("disconnecting", () => {
     expect(decryptCredentials(world.deps.keyring, row!).refreshToken).toMatch(/^v\^1\.1/);
     expect(await queuedJobs("order.process", account!.id)).toBe(1);
     expect(await queuedJobs("import.poll", account!.id)).toBe(1);
+  });
+});
+
+describe("connecting from inside the BigCommerce control panel", () => {
+  /** The control panel opening the app: BigCommerce loads our load callback in its iframe. */
+  async function openFromControlPanel(store: StoreRow) {
+    const jwt = bigCommerceLoadJwt(store.externalId);
+    return fetch(`${app.url}/bigcommerce/load?signed_payload_jwt=${jwt}`, { redirect: "manual" });
+  }
+
+  it("GIVEN a BigCommerce merchant consenting on eBay WHEN eBay sends them back to our top-level callback THEN it keeps the answer encrypted, and the next app load finishes the connection under their session, once", async () => {
+    const store = await installBigCommerceStore(world, { hash: "bcconnect1" });
+    world.simulators.ebay.addAccount({ username: "bc_atelier", marketplaceId: "EBAY_FR" });
+    world.simulators.ebay.signIn("bc_atelier");
+    const start = await startConnect(store, "ebay");
+    const callbackUrl = await consent(start.consentUrl!);
+
+    const back = await callback(callbackUrl);
+    expect(back.status).toBe(200);
+    const page = await back.text();
+    expect(page).toContain('data-pending="ebay"');
+    expect(page).toContain("https://store-bcconnect1.mybigcommerce.com/manage");
+    expect(await accountsOf(store)).toEqual([]);
+    const [held] = await world.database.db
+      .select()
+      .from(pendingConnections)
+      .where(eq(pendingConnections.storeId, store.id));
+    const code = new URL(callbackUrl).searchParams.get("code")!;
+    expect(held!.callbackEnc).not.toContain(code);
+
+    const load = await openFromControlPanel(store);
+    expect(load.status).toBe(302);
+    const next = load.headers.get("location")!;
+    expect(next).toBe(`/app/accounts/connect/ebay${new URL(callbackUrl).search}`);
+    const cookie = load.headers.get("set-cookie")!.split(";")[0]!;
+    const done = await fetch(`${app.url}${next}`, {
+      headers: { cookie, origin: app.url, "user-agent": BROWSER_USER_AGENT },
+      redirect: "manual",
+    });
+    expect(done.status).toBe(302);
+    expect(new URL(done.headers.get("location")!, app.url).pathname).toBe("/app/accounts");
+    const accounts = await accountsOf(store);
+    expect(accounts.map((a) => [a.platform, a.displayName.includes("bc_atelier")])).toEqual([
+      ["ebay", true],
+    ]);
+
+    const again = await openFromControlPanel(store);
+    expect(again.headers.get("location")).toBe("/app");
+  });
+
+  it("GIVEN a consent answer kept for a BigCommerce store WHEN it is past its state's expiry at the next load THEN the app opens normally and the answer is dropped", async () => {
+    const store = await installBigCommerceStore(world, { hash: "bcconnect2" });
+    await world.database.db.insert(pendingConnections).values({
+      storeId: store.id,
+      platform: "ebay",
+      callbackEnc: world.deps.keyring.encrypt(
+        "?code=old&state=old",
+        "pending_connections.callback",
+      ),
+      expiresAt: new Date(Date.now() - 1000),
+    });
+    const load = await openFromControlPanel(store);
+    expect(load.headers.get("location")).toBe("/app");
+    expect(
+      await world.database.db
+        .select()
+        .from(pendingConnections)
+        .where(eq(pendingConnections.storeId, store.id)),
+    ).toEqual([]);
+  });
+
+  it("GIVEN answers kept for stores that never open the app again WHEN the daily purge runs THEN the expired ones are dropped and the fresh ones kept", async () => {
+    const store = await installBigCommerceStore(world, { hash: "bcconnect4" });
+    const keep = (expiresAt: Date) =>
+      world.database.db.insert(pendingConnections).values({
+        storeId: store.id,
+        platform: "amazon",
+        callbackEnc: world.deps.keyring.encrypt("?x", "pending_connections.callback"),
+        expiresAt,
+      });
+    await keep(new Date(Date.now() - 60_000));
+    await keep(new Date(Date.now() + 600_000));
+    expect(await dropExpiredPendingConnections(world.database.db)).toBeGreaterThanOrEqual(1);
+    const left = await world.database.db
+      .select({ expiresAt: pendingConnections.expiresAt })
+      .from(pendingConnections)
+      .where(eq(pendingConnections.storeId, store.id));
+    expect(left).toHaveLength(1);
+    expect(left[0]!.expiresAt.getTime()).toBeGreaterThan(Date.now());
+  });
+
+  it("GIVEN a forged state naming a BigCommerce store WHEN it reaches the callback THEN nothing is kept", async () => {
+    const store = await installBigCommerceStore(world, { hash: "bcconnect3" });
+    const response = await callback(
+      `${app.url}/connect/ebay/callback?code=x&state=${encodeURIComponent(`forged.${store.id}`)}`,
+    );
+    expect(response.status).toBe(400);
+    expect(
+      await world.database.db
+        .select()
+        .from(pendingConnections)
+        .where(eq(pendingConnections.storeId, store.id)),
+    ).toEqual([]);
   });
 });

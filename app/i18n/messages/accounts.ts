@@ -49,6 +49,10 @@ export const en = {
   "connect.unavailable":
     "Connecting {platform} accounts is not set up on this Marketsync installation yet.",
   "connect.failedTitle": "The account was not connected",
+  "connect.returnTitle": "{platform} authorized Marketsync",
+  "connect.returnBody":
+    "One step left: open Marketsync again from your BigCommerce control panel (Apps) within the next few minutes, and it finishes connecting the account.",
+  "connect.returnLink": "Go to the BigCommerce control panel",
   "connect.backToAccounts": "Back to accounts",
   "connect.tryAgain": "Try again",
   "connect.problem.state_invalid":
@@ -119,6 +123,10 @@ export const fr: Record<keyof typeof en, string> = {
   "connect.unavailable":
     "La connexion de comptes {platform} n’est pas encore configurée sur cette installation de Marketsync.",
   "connect.failedTitle": "Le compte n’a pas été connecté",
+  "connect.returnTitle": "{platform} a autorisé Marketsync",
+  "connect.returnBody":
+    "Plus qu’une étape : rouvrez Marketsync depuis le panneau de configuration BigCommerce (Applications) dans les minutes qui viennent, et il termine la connexion du compte.",
+  "connect.returnLink": "Aller au panneau de configuration BigCommerce",
   "connect.backToAccounts": "Retour aux comptes",
   "connect.tryAgain": "Réessayer",
   "connect.problem.state_invalid":

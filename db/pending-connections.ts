@@ -1,0 +1,68 @@
+import { and, desc, eq, lte, sql } from "drizzle-orm";
+import type { Database } from "./client";
+import type { KeyRing } from "./encryption";
+import { pendingConnections } from "./schema";
+
+const CONTEXT = "pending_connections.callback";
+
+export interface PendingConnection {
+  platform: "ebay" | "amazon";
+  /** The marketplace callback's query string, `?` included. */
+  search: string;
+}
+
+/** Keeps a marketplace's consent answer for its store until the store's next admin load. */
+export async function holdPendingConnection(
+  db: Database,
+  keyring: KeyRing,
+  input: { storeId: string; platform: "ebay" | "amazon"; search: string; expiresAt: Date },
+): Promise<void> {
+  await db.insert(pendingConnections).values({
+    storeId: input.storeId,
+    platform: input.platform,
+    callbackEnc: keyring.encrypt(input.search, CONTEXT),
+    expiresAt: input.expiresAt,
+  });
+}
+
+/**
+ * Takes the store's newest unexpired pending connection (and drops its expired ones): each is
+ * handed out once, even to two loads at the same time.
+ */
+export async function takePendingConnection(
+  db: Database,
+  keyring: KeyRing,
+  storeId: string,
+  now = new Date(),
+): Promise<PendingConnection | undefined> {
+  await db
+    .delete(pendingConnections)
+    .where(and(eq(pendingConnections.storeId, storeId), lte(pendingConnections.expiresAt, now)));
+  const newest = db
+    .select({ id: pendingConnections.id })
+    .from(pendingConnections)
+    .where(eq(pendingConnections.storeId, storeId))
+    .orderBy(desc(pendingConnections.createdAt))
+    .limit(1);
+  const [row] = await db
+    .delete(pendingConnections)
+    .where(sql`${pendingConnections.id} = (${newest})`)
+    .returning({
+      platform: pendingConnections.platform,
+      callbackEnc: pendingConnections.callbackEnc,
+    });
+  if (!row) return undefined;
+  return { platform: row.platform, search: keyring.decrypt(row.callbackEnc, CONTEXT) };
+}
+
+/** Drops every store's expired answers (a store may never open the app again); daily, with the PII purge. */
+export async function dropExpiredPendingConnections(
+  db: Database,
+  now = new Date(),
+): Promise<number> {
+  const dropped = await db
+    .delete(pendingConnections)
+    .where(lte(pendingConnections.expiresAt, now))
+    .returning({ id: pendingConnections.id });
+  return dropped.length;
+}
