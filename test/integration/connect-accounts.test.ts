@@ -542,6 +542,12 @@ describe("disconnecting", () => {
 });
 
 describe("connecting from inside the BigCommerce control panel", () => {
+  const pendingOf = (store: StoreRow) =>
+    world.database.db
+      .select()
+      .from(pendingConnections)
+      .where(eq(pendingConnections.storeId, store.id));
+
   /** The control panel opening the app: BigCommerce loads our load callback in its iframe. */
   async function openFromControlPanel(store: StoreRow) {
     const jwt = bigCommerceLoadJwt(store.externalId);
@@ -561,10 +567,7 @@ describe("connecting from inside the BigCommerce control panel", () => {
     expect(page).toContain('data-pending="ebay"');
     expect(page).toContain("https://store-bcconnect1.mybigcommerce.com/manage");
     expect(await accountsOf(store)).toEqual([]);
-    const [held] = await world.database.db
-      .select()
-      .from(pendingConnections)
-      .where(eq(pendingConnections.storeId, store.id));
+    const [held] = await pendingOf(store);
     const code = new URL(callbackUrl).searchParams.get("code")!;
     expect(held!.callbackEnc).not.toContain(code);
 
@@ -601,12 +604,7 @@ describe("connecting from inside the BigCommerce control panel", () => {
     });
     const load = await openFromControlPanel(store);
     expect(load.headers.get("location")).toBe("/app");
-    expect(
-      await world.database.db
-        .select()
-        .from(pendingConnections)
-        .where(eq(pendingConnections.storeId, store.id)),
-    ).toEqual([]);
+    expect(await pendingOf(store)).toEqual([]);
   });
 
   it("GIVEN answers kept for stores that never open the app again WHEN the daily purge runs THEN the expired ones are dropped and the fresh ones kept", async () => {
@@ -621,10 +619,7 @@ describe("connecting from inside the BigCommerce control panel", () => {
     await keep(new Date(Date.now() - 60_000));
     await keep(new Date(Date.now() + 600_000));
     expect(await dropExpiredPendingConnections(world.database.db)).toBeGreaterThanOrEqual(1);
-    const left = await world.database.db
-      .select({ expiresAt: pendingConnections.expiresAt })
-      .from(pendingConnections)
-      .where(eq(pendingConnections.storeId, store.id));
+    const left = await pendingOf(store);
     expect(left).toHaveLength(1);
     expect(left[0]!.expiresAt.getTime()).toBeGreaterThan(Date.now());
   });
@@ -635,11 +630,6 @@ describe("connecting from inside the BigCommerce control panel", () => {
       `${app.url}/connect/ebay/callback?code=x&state=${encodeURIComponent(`forged.${store.id}`)}`,
     );
     expect(response.status).toBe(400);
-    expect(
-      await world.database.db
-        .select()
-        .from(pendingConnections)
-        .where(eq(pendingConnections.storeId, store.id)),
-    ).toEqual([]);
+    expect(await pendingOf(store)).toEqual([]);
   });
 });
