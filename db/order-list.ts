@@ -311,19 +311,6 @@ export async function listStoreAccounts(
     .orderBy(marketplaceAccounts.displayName);
 }
 
-/**
- * Account ids of the filter that are not this store's accounts: a link naming another store's
- * account (or a deleted one) is answered "not found", not with an empty list that reads as "no
- * orders".
- */
-export function foreignAccountIds(
-  filter: OrderListFilter,
-  accounts: readonly { id: string }[],
-): string[] {
-  const own = new Set(accounts.map((account) => account.id));
-  return (filter.accountIds ?? []).filter((id) => !own.has(id));
-}
-
 const list = (value: string | null) =>
   (value ?? "")
     .split(",")

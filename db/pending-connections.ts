@@ -1,4 +1,4 @@
-import { and, desc, eq, lte, sql } from "drizzle-orm";
+import { and, desc, eq, gt, lte, or, sql } from "drizzle-orm";
 import type { Database } from "./client";
 import type { KeyRing } from "./encryption";
 import { pendingConnections } from "./schema";
@@ -26,8 +26,8 @@ export async function holdPendingConnection(
 }
 
 /**
- * Takes the store's newest unexpired pending connection (and drops its expired ones): each is
- * handed out once, even to two loads at the same time.
+ * Takes the store's newest unexpired pending connection and drops its expired ones, in the one
+ * statement every app load runs: each answer is handed out once, even to two loads at the same time.
  */
 export async function takePendingConnection(
   db: Database,
@@ -35,22 +35,26 @@ export async function takePendingConnection(
   storeId: string,
   now = new Date(),
 ): Promise<PendingConnection | undefined> {
-  await db
-    .delete(pendingConnections)
-    .where(and(eq(pendingConnections.storeId, storeId), lte(pendingConnections.expiresAt, now)));
   const newest = db
     .select({ id: pendingConnections.id })
     .from(pendingConnections)
-    .where(eq(pendingConnections.storeId, storeId))
+    .where(and(eq(pendingConnections.storeId, storeId), gt(pendingConnections.expiresAt, now)))
     .orderBy(desc(pendingConnections.createdAt))
     .limit(1);
-  const [row] = await db
+  const taken = await db
     .delete(pendingConnections)
-    .where(sql`${pendingConnections.id} = (${newest})`)
+    .where(
+      and(
+        eq(pendingConnections.storeId, storeId),
+        or(lte(pendingConnections.expiresAt, now), sql`${pendingConnections.id} = (${newest})`),
+      ),
+    )
     .returning({
       platform: pendingConnections.platform,
       callbackEnc: pendingConnections.callbackEnc,
+      expiresAt: pendingConnections.expiresAt,
     });
+  const row = taken.find((r) => r.expiresAt > now);
   if (!row) return undefined;
   return { platform: row.platform, search: keyring.decrypt(row.callbackEnc, CONTEXT) };
 }

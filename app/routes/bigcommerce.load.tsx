@@ -1,12 +1,12 @@
 import { json, redirect, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { AppProvider, Banner, Page } from "@shopify/polaris";
+import { takePendingConnection } from "../../db/pending-connections";
 import { bigCommerceSessionCookie, verifyBigCommerceCallback } from "../bigcommerce-session.server";
 import { localeFromRequest, matchLocale } from "../i18n/locales";
 import { type MessageKey, translator } from "../i18n/messages";
 import { POLARIS_TRANSLATIONS } from "../polaris-i18n.server";
 import { getServices } from "../services.server";
-import { takePendingConnection } from "../../db/pending-connections";
 
 /**
  * BigCommerce's load callback: each time a user opens the app in the control panel, its iframe

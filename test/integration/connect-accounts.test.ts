@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../app/config.server";
 import { signOAuthState } from "../../app/oauth-state.server";
 import { decryptCredentials } from "../../db/accounts";
-import { dropExpiredPendingConnections } from "../../db/pending-connections";
+import { dropExpiredPendingConnections, holdPendingConnection } from "../../db/pending-connections";
 import {
   marketplaceAccounts,
   marketplaceOrders,
@@ -593,13 +593,10 @@ describe("connecting from inside the BigCommerce control panel", () => {
 
   it("GIVEN a consent answer kept for a BigCommerce store WHEN it is past its state's expiry at the next load THEN the app opens normally and the answer is dropped", async () => {
     const store = await installBigCommerceStore(world, { hash: "bcconnect2" });
-    await world.database.db.insert(pendingConnections).values({
+    await holdPendingConnection(world.database.db, world.deps.keyring, {
       storeId: store.id,
       platform: "ebay",
-      callbackEnc: world.deps.keyring.encrypt(
-        "?code=old&state=old",
-        "pending_connections.callback",
-      ),
+      search: "?code=old&state=old",
       expiresAt: new Date(Date.now() - 1000),
     });
     const load = await openFromControlPanel(store);
@@ -610,10 +607,10 @@ describe("connecting from inside the BigCommerce control panel", () => {
   it("GIVEN answers kept for stores that never open the app again WHEN the daily purge runs THEN the expired ones are dropped and the fresh ones kept", async () => {
     const store = await installBigCommerceStore(world, { hash: "bcconnect4" });
     const keep = (expiresAt: Date) =>
-      world.database.db.insert(pendingConnections).values({
+      holdPendingConnection(world.database.db, world.deps.keyring, {
         storeId: store.id,
         platform: "amazon",
-        callbackEnc: world.deps.keyring.encrypt("?x", "pending_connections.callback"),
+        search: "?x",
         expiresAt,
       });
     await keep(new Date(Date.now() - 60_000));
