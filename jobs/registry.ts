@@ -178,6 +178,14 @@ export const JOBS = {
     payload: z.object({}),
     queue: { policy: "exclusive" as const, retryLimit: 2, retryDelay: 300, retryDelayMax: 3600 },
   },
+  /**
+   * At each worker start: buyer search keys of orders stored before they existed
+   * (db/buyer-search-backfill.ts). One at a time; nothing to do costs one index probe.
+   */
+  "orders.index_buyers": {
+    payload: z.object({}),
+    queue: { policy: "exclusive" as const, retryLimit: 3, retryDelay: 60, retryDelayMax: 900 },
+  },
   /** Daily: each store with the e-mail digest on gets the alerts it chose (jobs/alerts/). */
   "alerts.digest": {
     payload: z.object({}),

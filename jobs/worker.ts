@@ -1,4 +1,5 @@
 import { isConnectorError } from "../connectors/errors";
+import { backfillBuyerSearchKeys } from "../db/buyer-search-backfill";
 import { dropExpiredPendingConnections } from "../db/pending-connections";
 import { sendAlertDigests } from "./alerts/send-digest";
 import type { JobQueue } from "./boss";
@@ -77,6 +78,7 @@ export async function startWorker(
       ...(await purgeShippedOrdersPii(deps)),
       expiredConnections: await dropExpiredPendingConnections(deps.db),
     }),
+    "orders.index_buyers": () => backfillBuyerSearchKeys(deps),
     "alerts.digest": () => sendAlertDigests({ ...deps, mail: deps.config?.alertsMail }),
   };
   const run = async (name: JobName, job: { id: string; data: unknown; retryCount: number }) => {
@@ -150,6 +152,8 @@ export async function startWorker(
   await jobs.boss.schedule("tracking.reconcile", "*/10 * * * *", {});
   await jobs.boss.schedule("privacy.purge", "17 3 * * *", {});
   await jobs.boss.schedule("alerts.digest", "0 7 * * *", {});
+  // After an upgrade that left orders unindexed; exclusive, so many workers starting queue one.
+  await jobs.send(deps.db, "orders.index_buyers", {});
   return {
     stop: async () => {
       await unlisten?.();

@@ -72,9 +72,11 @@ export const marketplaceOrders = pgTable(
     buyerKey: text("buyer_key"),
     /**
      * Blind indexes (db/buyer-search.ts) of the buyer's normalized name and e-mail, so the admin
-     * can find a buyer's orders by exact name or e-mail without decrypting every row.
+     * can find a buyer's orders by exact name or e-mail without decrypting every row. NULL: not
+     * indexed yet (orders stored before the index existed); the worker's `orders.index_buyers`
+     * job fills them in (db/buyer-search-backfill.ts).
      */
-    buyerSearchKeys: text("buyer_search_keys").array().notNull().default([]),
+    buyerSearchKeys: text("buyer_search_keys").array(),
     /** When every line was confirmed shipped to the marketplace (or the marketplace said shipped). */
     shippedAt: timestamp("shipped_at", { withTimezone: true }),
     /** When buyer PII was purged (30 days after shipment, the Amazon data protection rule). */
@@ -115,6 +117,9 @@ export const marketplaceOrders = pgTable(
     // Admin search: a marketplace order id within the store, a buyer's blind index.
     index("marketplace_orders_store_order_id_idx").on(t.storeId, t.marketplaceOrderId),
     index("marketplace_orders_buyer_search_idx").using("gin", t.buyerSearchKeys),
+    index("marketplace_orders_buyer_unindexed_idx")
+      .on(t.id)
+      .where(sql`${t.buyerSearchKeys} is null`),
     index("marketplace_orders_buyer_key_idx")
       .on(t.buyerKey)
       .where(sql`${t.buyerKey} is not null`),
