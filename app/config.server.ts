@@ -48,6 +48,10 @@ const envSchema = z.object({
   ),
   BIGCOMMERCE_CLIENT_ID: optionalString,
   BIGCOMMERCE_CLIENT_SECRET: optionalString,
+  /** The app's id in the Developer Portal (digits): links back into the app in the control panel. */
+  BIGCOMMERCE_APP_ID: optionalString.pipe(
+    z.string().regex(/^\d+$/, "must be the app's numeric id").optional(),
+  ),
   SHOP_CUSTOM_DOMAIN: optionalString,
   AMAZON_LWA_CLIENT_ID: optionalString,
   AMAZON_LWA_CLIENT_SECRET: optionalString,
@@ -130,7 +134,7 @@ export interface AppConfig {
   apps: {
     amazon: { clientId: string; clientSecret: string } | undefined;
     ebay: { appId: string; certId: string } | undefined;
-    bigcommerce: { clientId: string; clientSecret: string } | undefined;
+    bigcommerce: { clientId: string; clientSecret: string; appId?: string } | undefined;
   };
   /**
    * What the sellers' consent flows need besides the app credentials: eBay's RuName, Amazon's
@@ -227,7 +231,11 @@ export function parseConfig(
           : undefined,
       bigcommerce:
         e.BIGCOMMERCE_CLIENT_ID && e.BIGCOMMERCE_CLIENT_SECRET
-          ? { clientId: e.BIGCOMMERCE_CLIENT_ID, clientSecret: e.BIGCOMMERCE_CLIENT_SECRET }
+          ? {
+              clientId: e.BIGCOMMERCE_CLIENT_ID,
+              clientSecret: e.BIGCOMMERCE_CLIENT_SECRET,
+              ...(e.BIGCOMMERCE_APP_ID ? { appId: e.BIGCOMMERCE_APP_ID } : {}),
+            }
           : undefined,
     },
     consent: {

@@ -11,6 +11,7 @@ import {
   syncEvents,
   trackingPushes,
 } from "../db/schema";
+import { storeAdminOrderUrl } from "./store-admin-urls.server";
 
 /** The newest events shown; an order's timeline rarely has more than a few dozen. */
 export const TIMELINE_LIMIT = 200;
@@ -189,18 +190,4 @@ async function mappingsFor(db: Database, storeId: string, accountId: string, sku
     });
   }
   return found;
-}
-
-/**
- * Where the merchant opens the store order: the Shopify admin, or the BigCommerce control panel.
- * Shopify order ids are GIDs (`gid://shopify/Order/123`); BigCommerce's are the numeric order id.
- */
-export function storeAdminOrderUrl(store: StoreRow, storeOrderId: string): string | null {
-  const numeric = storeOrderId.split("/").pop() ?? "";
-  if (!/^\d+$/.test(numeric)) return null;
-  if (store.platform === "shopify") {
-    const handle = store.externalId.replace(/\.myshopify\.com$/i, "");
-    return `https://admin.shopify.com/store/${encodeURIComponent(handle)}/orders/${numeric}`;
-  }
-  return `https://store-${encodeURIComponent(store.externalId)}.mybigcommerce.com/manage/orders/${numeric}`;
 }

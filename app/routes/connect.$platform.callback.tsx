@@ -7,6 +7,7 @@ import { localeFromRequest } from "../i18n/locales";
 import { translator } from "../i18n/messages";
 import { verifyOAuthState } from "../oauth-state.server";
 import { getServices } from "../services.server";
+import { bigCommerceAppUrl, bigCommerceControlPanelUrl } from "../store-admin-urls.server";
 
 /**
  * Where eBay (the RuName's "auth accepted" and "declined" URLs) and Seller Central (the app's OAuth
@@ -45,7 +46,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // BigCommerce's session lives in a partitioned cookie of its control-panel iframe, which this
   // top-level page never sees, and its control panel has no link that carries our query back in.
   // So the answer waits, encrypted, for the next load of the app in that store, which finishes the
-  // connection under the merchant's session (bigcommerce.load).
+  // connection under the merchant's session (bigcommerce.load). With the app's id we send the
+  // merchant straight to that load; without it, a page tells them to open the app themselves.
   if (store.platform === "bigcommerce" && !services.config.demo) {
     await holdPendingConnection(services.db, services.keyring, {
       storeId: verified.state.storeId,
@@ -53,6 +55,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       search: url.search,
       expiresAt: verified.state.expiresAt,
     });
+    const appId = services.config.apps.bigcommerce?.appId;
+    if (appId) return redirect(bigCommerceAppUrl(store.externalId, appId), 303);
     return returnToBigCommerce(request, store.externalId, platform);
   }
   return redirect(path);
@@ -65,7 +69,7 @@ function returnToBigCommerce(request: Request, storeHash: string, platform: "eba
   const title = escapeHtml(t("connect.returnTitle", { platform: name }));
   const body = escapeHtml(t("connect.returnBody", { platform: name }));
   const link = escapeHtml(t("connect.returnLink"));
-  const controlPanel = `https://store-${encodeURIComponent(storeHash)}.mybigcommerce.com/manage`;
+  const controlPanel = bigCommerceControlPanelUrl(storeHash);
   return page(
     locale,
     200,

@@ -591,6 +591,30 @@ describe("connecting from inside the BigCommerce control panel", () => {
     expect(again.headers.get("location")).toBe("/app");
   });
 
+  it("GIVEN the app's BigCommerce id is configured WHEN eBay sends the merchant back THEN they go straight to the app in their control panel, whose load takes the kept answer", async () => {
+    const store = await installBigCommerceStore(world, { hash: "bcconnect5" });
+    world.simulators.ebay.addAccount({ username: "bc_direct", marketplaceId: "EBAY_US" });
+    world.simulators.ebay.signIn("bc_direct");
+    const start = await startConnect(store, "ebay");
+    const callbackUrl = await consent(start.consentUrl!);
+    const configured = app.services.config.apps.bigcommerce!;
+    app.services.config.apps.bigcommerce = { ...configured, appId: "48213" };
+    try {
+      const back = await callback(callbackUrl);
+      expect(back.status).toBe(303);
+      expect(back.headers.get("location")).toBe(
+        "https://store-bcconnect5.mybigcommerce.com/manage/app/48213",
+      );
+    } finally {
+      app.services.config.apps.bigcommerce = configured;
+    }
+    expect(await pendingOf(store)).toHaveLength(1);
+    const load = await openFromControlPanel(store);
+    expect(load.headers.get("location")).toBe(
+      `/app/accounts/connect/ebay${new URL(callbackUrl).search}`,
+    );
+  });
+
   it("GIVEN a consent answer kept for a BigCommerce store WHEN it is past its state's expiry at the next load THEN the app opens normally and the answer is dropped", async () => {
     const store = await installBigCommerceStore(world, { hash: "bcconnect2" });
     await holdPendingConnection(world.database.db, world.deps.keyring, {

@@ -97,4 +97,23 @@ describe("configuration", () => {
     const problems = problemsOf(() => parseConfig({ ...REAL, AMAZON_SP_APP_ID: "my-app" }));
     expect(problems.join("\n")).toMatch(/AMAZON_SP_APP_ID: must be an amzn1/);
   });
+
+  it("GIVEN BigCommerce credentials and the app's id WHEN parsed THEN the id is kept with them; a non-numeric id is named", () => {
+    const bigcommerce = {
+      ...REAL,
+      BIGCOMMERCE_CLIENT_ID: "bc-client",
+      BIGCOMMERCE_CLIENT_SECRET: "bc-secret",
+    };
+    expect(parseConfig({ ...bigcommerce, BIGCOMMERCE_APP_ID: " 48213 " }).apps.bigcommerce).toEqual(
+      { clientId: "bc-client", clientSecret: "bc-secret", appId: "48213" },
+    );
+    expect(parseConfig(bigcommerce).apps.bigcommerce).toEqual({
+      clientId: "bc-client",
+      clientSecret: "bc-secret",
+    });
+    const problems = problemsOf(() =>
+      parseConfig({ ...bigcommerce, BIGCOMMERCE_APP_ID: "marketsync" }),
+    );
+    expect(problems.join("\n")).toMatch(/BIGCOMMERCE_APP_ID: must be the app's numeric id/);
+  });
 });
