@@ -9,7 +9,7 @@ import { DrizzleSessionStoragePostgres } from "@shopify/shopify-app-session-stor
 import { shopifySessions, type StoreRow } from "../db/schema";
 import { upsertInstalledStore } from "../db/stores";
 import { getServices } from "./services.server";
-import { EncryptedSessionStorage } from "./session-storage.server";
+import { copyTokensToStore, EncryptedSessionStorage } from "./session-storage.server";
 
 /** The Admin API version every Shopify call uses (connectors read it from here too). */
 export const SHOPIFY_API_VERSION = ApiVersion.July26;
@@ -36,6 +36,7 @@ function createShopify() {
     sessionStorage: new EncryptedSessionStorage(
       new DrizzleSessionStoragePostgres(db, shopifySessions),
       keyring,
+      copyTokensToStore({ db, keyring }),
     ),
     distribution: AppDistribution.AppStore,
     future: {
@@ -68,6 +69,8 @@ export async function recordShopifyInstall(session: {
   shop: string;
   isOnline: boolean;
   accessToken?: string | undefined;
+  refreshToken?: string | undefined;
+  expires?: Date | undefined;
   scope?: string | undefined;
 }): Promise<StoreRow | undefined> {
   if (session.isOnline || !session.accessToken) return undefined;
@@ -78,6 +81,8 @@ export async function recordShopifyInstall(session: {
       platform: "shopify",
       externalId: session.shop,
       accessToken: session.accessToken,
+      refreshToken: session.refreshToken,
+      accessTokenExpiresAt: session.expires,
       scopes: session.scope ?? "",
     },
   );

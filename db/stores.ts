@@ -5,11 +5,15 @@ import type { KeyRing } from "./encryption";
 import { type StoreRow, stores } from "./schema";
 
 const TOKEN_CONTEXT = "stores.access_token";
+const REFRESH_CONTEXT = "stores.refresh_token";
 
 export interface InstalledStore {
   platform: StoreRow["platform"];
   externalId: string;
   accessToken: string;
+  /** Shopify's expiring offline tokens; absent: the access token does not expire. */
+  refreshToken?: string | undefined;
+  accessTokenExpiresAt?: Date | undefined;
   scopes: string;
   name?: string | undefined;
   currency?: string | undefined;
@@ -21,12 +25,16 @@ export async function upsertInstalledStore(
   deps: { db: Database; keyring: KeyRing },
   input: InstalledStore,
 ): Promise<StoreRow> {
-  const accessTokenEnc = deps.keyring.encrypt(input.accessToken, TOKEN_CONTEXT);
+  const tokens = encryptStoreTokens(deps.keyring, {
+    accessToken: input.accessToken,
+    refreshToken: input.refreshToken,
+    expiresAt: input.accessTokenExpiresAt,
+  });
   const now = new Date();
   const values = {
     platform: input.platform,
     externalId: input.externalId,
-    accessTokenEnc,
+    ...tokens,
     scopes: input.scopes,
     name: input.name,
     currency: input.currency,
@@ -40,7 +48,7 @@ export async function upsertInstalledStore(
     .onConflictDoUpdate({
       target: [stores.platform, stores.externalId],
       set: {
-        accessTokenEnc,
+        ...tokens,
         scopes: input.scopes,
         uninstalledAt: null,
         updatedAt: now,
@@ -68,6 +76,33 @@ export async function findStore(
 
 export function decryptStoreToken(keyring: KeyRing, store: StoreRow): string | undefined {
   return store.accessTokenEnc ? keyring.decrypt(store.accessTokenEnc, TOKEN_CONTEXT) : undefined;
+}
+
+/** The store's refresh token and access-token expiry (Shopify's expiring offline tokens). */
+export function decryptStoreRefresh(
+  keyring: KeyRing,
+  store: StoreRow,
+): { refreshToken?: string; accessTokenExpiresAt?: Date } {
+  return store.refreshTokenEnc
+    ? {
+        refreshToken: keyring.decrypt(store.refreshTokenEnc, REFRESH_CONTEXT),
+        ...(store.accessTokenExpiresAt ? { accessTokenExpiresAt: store.accessTokenExpiresAt } : {}),
+      }
+    : {};
+}
+
+/** A token set as the stores row keeps it: encrypted, the expiry only with a refresh token. */
+export function encryptStoreTokens(
+  keyring: KeyRing,
+  tokens: { accessToken: string; refreshToken?: string | undefined; expiresAt?: Date | undefined },
+) {
+  return {
+    accessTokenEnc: keyring.encrypt(tokens.accessToken, TOKEN_CONTEXT),
+    refreshTokenEnc: tokens.refreshToken
+      ? keyring.encrypt(tokens.refreshToken, REFRESH_CONTEXT)
+      : null,
+    accessTokenExpiresAt: tokens.refreshToken ? (tokens.expiresAt ?? null) : null,
+  };
 }
 
 const WEBHOOK_SECRET_CONTEXT = "stores.webhook_secret";

@@ -13,6 +13,13 @@ export const stores = pgTable(
     name: text("name"),
     /** AES-256-GCM ciphertext (see db/encryption.ts); never plaintext. */
     accessTokenEnc: text("access_token_enc"),
+    /**
+     * Shopify's expiring offline tokens: the encrypted refresh token and when the access token
+     * expires, so background jobs renew it themselves (db/shopify-tokens.ts). NULL: a token that
+     * does not expire (BigCommerce, older Shopify installs).
+     */
+    refreshTokenEnc: text("refresh_token_enc"),
+    accessTokenExpiresAt: timestamp("access_token_expires_at", { withTimezone: true }),
     scopes: text("scopes").notNull().default(""),
     /**
      * Encrypted per-store secret BigCommerce sends back in a custom header on every webhook

@@ -9,8 +9,10 @@ import { decryptCredentials, saveRefreshedTokens } from "../../db/accounts";
 import type { Database } from "../../db/client";
 import type { KeyRing } from "../../db/encryption";
 import type { MarketplaceAccountRow, StoreRow } from "../../db/schema";
+import { saveShopifyTokens } from "../../db/shopify-tokens";
 import {
   BIGCOMMERCE_SECRET_HEADER,
+  decryptStoreRefresh,
   decryptStoreToken,
   decryptWebhookSecret,
 } from "../../db/stores";
@@ -143,6 +145,11 @@ function buildStoreConnector(deps: ConnectorDeps, store: StoreRow): StoreConnect
       ...common,
       shop: store.externalId,
       accessToken,
+      // Expiring offline tokens: the connector renews the hour-long access token itself and the
+      // new pair is written where both the admin and the other workers read it.
+      ...decryptStoreRefresh(deps.keyring, store),
+      onTokenRefresh: (tokens) =>
+        saveShopifyTokens(deps, store.externalId, tokens, { session: true }),
       apiKey: deps.apps.shopify.apiKey,
       apiSecret: deps.apps.shopify.apiSecret,
       endpoint: deps.endpoints.shopify,

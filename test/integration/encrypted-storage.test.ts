@@ -2,10 +2,15 @@ import { Session } from "@shopify/shopify-api";
 import { DrizzleSessionStoragePostgres } from "@shopify/shopify-app-session-storage-drizzle";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EncryptedSessionStorage } from "../../app/session-storage.server";
+import { copyTokensToStore, EncryptedSessionStorage } from "../../app/session-storage.server";
 import { rowsOf } from "../../db/client";
 import { shopifySessions } from "../../db/schema";
-import { decryptStoreToken, findStore, upsertInstalledStore } from "../../db/stores";
+import {
+  decryptStoreRefresh,
+  decryptStoreToken,
+  findStore,
+  upsertInstalledStore,
+} from "../../db/stores";
 import { createTestDatabase, type TestDatabase, testKeyRing } from "../helpers/database";
 
 describe("tokens at rest", () => {
@@ -89,5 +94,52 @@ describe("tokens at rest", () => {
 
     expect(await storage.deleteSession("offline_b.myshopify.com")).toBe(true);
     expect(await storage.loadSession("offline_b.myshopify.com")).toBeUndefined();
+  });
+
+  it("GIVEN an installed shop WHEN the library stores a refreshed offline session THEN the store's own copy of the tokens follows it; an online session or an unknown shop changes no store", async () => {
+    await upsertInstalledStore(
+      { db: database.db, keyring },
+      {
+        platform: "shopify",
+        externalId: "c.myshopify.com",
+        accessToken: "shpat_before",
+        refreshToken: "shprt_before",
+        accessTokenExpiresAt: new Date(Date.now() - 1000),
+        scopes: "write_orders",
+      },
+    );
+    const storage = new EncryptedSessionStorage(
+      new DrizzleSessionStoragePostgres(database.db, shopifySessions),
+      keyring,
+      copyTokensToStore({ db: database.db, keyring }),
+    );
+    const expires = new Date(Date.now() + 3_600_000);
+    const offline = (shop: string, isOnline = false) =>
+      new Session({
+        id: isOnline ? `${shop}_42` : `offline_${shop}`,
+        shop,
+        state: "s",
+        isOnline,
+        accessToken: "shpat_after",
+        refreshToken: "shprt_after",
+        expires,
+      });
+
+    await storage.storeSession(offline("c.myshopify.com"));
+    await storage.storeSession(offline("unknown.myshopify.com"));
+
+    const store = await findStore(database.db, "shopify", "c.myshopify.com");
+    expect(decryptStoreToken(keyring, store!)).toBe("shpat_after");
+    expect(decryptStoreRefresh(keyring, store!)).toEqual({
+      refreshToken: "shprt_after",
+      accessTokenExpiresAt: expires,
+    });
+    expect(await findStore(database.db, "shopify", "unknown.myshopify.com")).toBeUndefined();
+
+    await storage.storeSession(
+      new Session({ ...offline("c.myshopify.com", true).toObject(), accessToken: "shpat_user" }),
+    );
+    const unchanged = await findStore(database.db, "shopify", "c.myshopify.com");
+    expect(decryptStoreToken(keyring, unchanged!)).toBe("shpat_after");
   });
 });

@@ -3,7 +3,9 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf } from "../../db/client";
 import { stores } from "../../db/schema";
-import { decryptStoreToken } from "../../db/stores";
+import { SHOPIFY_SESSION_CONTEXT } from "../../db/shopify-tokens";
+import { decryptStoreRefresh, decryptStoreToken } from "../../db/stores";
+import { storeConnectorFor } from "../../jobs/import/connectors";
 import type { JobPayload } from "../../jobs/registry";
 import { reconcileStore } from "../../jobs/tracking/reconcile";
 import {
@@ -97,6 +99,11 @@ describe("Shopify admin authentication through @shopify/shopify-app-remix", () =
     const token = decryptStoreToken(world.deps.keyring, store!)!;
     expect(issued).toContain(token);
     expect(store!.accessTokenEnc).not.toContain(token);
+    // Expiring offline token: the workers keep the refresh token too, to renew it on their own.
+    const refresh = decryptStoreRefresh(world.deps.keyring, store!);
+    expect(refresh.refreshToken).toMatch(/^shprt_/);
+    expect(store!.refreshTokenEnc).not.toContain(refresh.refreshToken);
+    expect(refresh.accessTokenExpiresAt!.getTime()).toBeGreaterThan(Date.now() + 3_000_000);
     const sessions = rowsOf<{ access_token: string }>(
       await world.database.db.execute(
         sql`select "accessToken" as access_token from shopify_sessions where shop = ${NEW_SHOP}`,
@@ -126,6 +133,41 @@ describe("Shopify admin authentication through @shopify/shopify-app-remix", () =
     const again = await get("/app?_data=routes/app", bearer(shopifySessionToken(NEW_SHOP)));
     expect(again.status).toBe(200);
     expect(exchange.requests).toBe(exchanges);
+  });
+
+  it("GIVEN the first shop's hour-long token has expired WHEN a background job calls Shopify THEN the worker renews it with the refresh token and writes the new pair to the store and the admin's session, so neither uses a retired one", async () => {
+    const read = async () => {
+      const [row] = await world.database.db
+        .select()
+        .from(stores)
+        .where(eq(stores.externalId, NEW_SHOP));
+      return row!;
+    };
+    const before = await read();
+    world.simulators.shopify.expireAccessTokens(NEW_SHOP);
+
+    const variants = await storeConnectorFor(world.deps, before).findVariantsBySku(["NONE"]);
+
+    expect(variants.get("NONE") ?? []).toEqual([]);
+    const after = await read();
+    const keyring = world.deps.keyring;
+    const renewed = decryptStoreToken(keyring, after)!;
+    expect(renewed).not.toBe(decryptStoreToken(keyring, before));
+    const refresh = decryptStoreRefresh(keyring, after);
+    expect(refresh.refreshToken).not.toBe(decryptStoreRefresh(keyring, before).refreshToken);
+    expect(refresh.accessTokenExpiresAt!.getTime()).toBeGreaterThan(Date.now());
+    const [session] = rowsOf<{ access: string; refresh: string; expires: Date | string }>(
+      await world.database.db.execute(
+        sql`select "accessToken" as access, "refreshToken" as refresh, expires from shopify_sessions where shop = ${NEW_SHOP} and "isOnline" = false`,
+      ),
+    );
+    expect(keyring.decrypt(session!.access, SHOPIFY_SESSION_CONTEXT.access)).toBe(renewed);
+    expect(keyring.decrypt(session!.refresh, SHOPIFY_SESSION_CONTEXT.refresh)).toBe(
+      refresh.refreshToken,
+    );
+    // A worker reading the row now uses the new token at once: no second refresh.
+    await storeConnectorFor(world.deps, after).findVariantsBySku(["NONE"]);
+    expect((await read()).refreshTokenEnc).toBe(after.refreshTokenEnc);
   });
 
   it("GIVEN an installed shop WHEN the admin fetches with a valid session token THEN the app answers for that shop, in the admin's language", async () => {
