@@ -1,9 +1,10 @@
 import { and, eq } from "drizzle-orm";
 import { type StoreRow, stores } from "../db/schema";
+import { adminLocaleOf, rememberAdminLocale } from "../db/admin-locales";
 import { findStore } from "../db/stores";
 import { isSameOriginMutation, readBigCommerceSession } from "./bigcommerce-session.server";
 import { ensureDemoStore } from "./demo.server";
-import { localeFromRequest, type Locale } from "./i18n/locales";
+import { localeFromRequest, type Locale, matchLocale } from "./i18n/locales";
 import { translator } from "./i18n/messages";
 import { getServices, type Services } from "./services.server";
 import { recordShopifyInstall, requireShopify } from "./shopify.server";
@@ -33,7 +34,7 @@ export async function requireAdmin(request: Request): Promise<AdminContext> {
     const bigCommerce = await bigCommerceContext(services, request, locale);
     if (bigCommerce) return bigCommerce;
   }
-  const { session } = await requireShopify().authenticate.admin(request);
+  const { session, sessionToken } = await requireShopify().authenticate.admin(request);
   // A valid session without a store row: a first load whose other loader's afterAuth has not
   // committed yet (recording the install again is idempotent).
   const store =
@@ -43,7 +44,32 @@ export async function requireAdmin(request: Request): Promise<AdminContext> {
     // Uninstalled since (the app/uninstalled webhook ran): the merchant must install again.
     throw new Response("This store has not installed Marketsync", { status: 403 });
   }
-  return { services, store, locale, embedded: true };
+  const userId = typeof sessionToken?.sub === "string" ? sessionToken.sub : undefined;
+  return {
+    services,
+    store,
+    locale: userId ? await shopifyAdminLocale(services, request, store.id, userId) : locale,
+    embedded: true,
+  };
+}
+
+/**
+ * Shopify names the admin's language (`?locale=`) when it loads the app, not on the app's own
+ * navigations: what it said last is remembered for that staff member, and wins over the
+ * browser's languages, which may differ from the admin's.
+ */
+async function shopifyAdminLocale(
+  services: Services,
+  request: Request,
+  storeId: string,
+  userId: string,
+): Promise<Locale> {
+  const given = matchLocale(new URL(request.url).searchParams.get("locale"));
+  const remembered = matchLocale(await adminLocaleOf(services.db, storeId, userId));
+  if (given && given !== remembered) {
+    await rememberAdminLocale(services.db, { storeId, userId, locale: given });
+  }
+  return given ?? remembered ?? localeFromRequest(request);
 }
 
 async function bigCommerceContext(

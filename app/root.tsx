@@ -6,6 +6,7 @@ import {
   Outlet,
   Scripts,
   ScrollRestoration,
+  type ShouldRevalidateFunction,
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
@@ -17,6 +18,14 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisSty
 export function loader({ request }: LoaderFunctionArgs) {
   return json({ locale: localeFromRequest(request) });
 }
+
+/**
+ * The document's language is settled when it loads: the app's own navigations drop Shopify's
+ * `?locale=`, and re-running this loader then would flip `<html lang>` to the browser's language.
+ */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ currentUrl, nextUrl }) =>
+  nextUrl.searchParams.has("locale") &&
+  currentUrl.searchParams.get("locale") !== nextUrl.searchParams.get("locale");
 
 function Document({ children }: { children: React.ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");

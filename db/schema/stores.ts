@@ -1,4 +1,4 @@
-import { pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, updatedAt } from "./columns";
 import { storePlatform } from "./enums";
 
@@ -40,3 +40,21 @@ export const stores = pgTable(
 
 export type StoreRow = typeof stores.$inferSelect;
 export type NewStoreRow = typeof stores.$inferInsert;
+
+/**
+ * The language each Shopify staff member's admin is in. Shopify passes `?locale=` only when it
+ * loads the app; the app's own navigations do not carry it, so it is remembered per user here.
+ */
+export const adminLocales = pgTable(
+  "admin_locales",
+  {
+    storeId: uuid("store_id")
+      .notNull()
+      .references(() => stores.id, { onDelete: "cascade" }),
+    /** The session token's `sub`: the staff member's Shopify user id. */
+    userId: text("user_id").notNull(),
+    locale: text("locale").notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.userId] })],
+);

@@ -187,8 +187,8 @@ describe("connecting an eBay account", () => {
   });
 
   it("GIVEN store A's connected account WHEN store B's merchant lists accounts, in French THEN B sees its own empty list only", async () => {
-    const response = await fetch(`${app.url}/app/accounts?locale=fr`, {
-      headers: await adminHeaders(app, storeB),
+    const response = await fetch(`${app.url}/app/accounts`, {
+      headers: await adminHeaders(app, storeB, { locale: "fr-FR" }),
     });
     const html = await response.text();
     expect(response.status).toBe(200);
@@ -409,8 +409,8 @@ describe("connecting an Amazon account", () => {
     });
     expect(Array.isArray(page.orders)).toBe(true);
 
-    const list = await fetch(`${app.url}/app/accounts?locale=fr`, {
-      headers: await adminHeaders(app, storeB),
+    const list = await fetch(`${app.url}/app/accounts`, {
+      headers: await adminHeaders(app, storeB, { locale: "fr-FR" }),
     });
     const html = await list.text();
     expect(html).toContain("Places de marché : France, Allemagne");

@@ -179,6 +179,23 @@ describe("Shopify admin authentication through @shopify/shopify-app-remix", () =
     expect(await response.json()).toMatchObject({ shop: SHOP, embedded: true, locale: "fr" });
   });
 
+  it("GIVEN a staff member whose admin is in French and whose browser is in English WHEN the app's own navigations drop ?locale= THEN the app stays French for them, another staff member keeps their own language, and ?locale=en switches back", async () => {
+    const headers = await adminHeaders(app, await store(), { locale: "en-US" });
+    const localeOf = async (path: string, given = headers) =>
+      ((await (await get(path, given)).json()) as { locale: string }).locale;
+
+    expect(await localeOf("/app?_data=routes/app&locale=fr")).toBe("fr");
+    expect(await localeOf("/app/orders?_data=routes/app")).toBe("fr");
+    const colleague = {
+      ...headers,
+      authorization: `Bearer ${shopifySessionToken(SHOP, { userId: "43" })}`,
+    };
+    expect(await localeOf("/app/orders?_data=routes/app", colleague)).toBe("en");
+
+    expect(await localeOf("/app?_data=routes/app&locale=en")).toBe("en");
+    expect(await localeOf("/app/orders?_data=routes/app")).toBe("en");
+  });
+
   it("GIVEN the first embedded load WHEN its id_token is signed with the app secret THEN the page renders, framable only by that shop's admin", async () => {
     await adminHeaders(app, await store());
     const token = shopifySessionToken(SHOP);
