@@ -28,6 +28,7 @@ describe.skipIf(!chromiumAvailable())("merchant flows in the demo admin, in Chro
   let browser: Browser;
   let dataDir: string;
   let ebaySimulator: string;
+  let amazonSimulator: string;
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
@@ -35,7 +36,8 @@ describe.skipIf(!chromiumAvailable())("merchant flows in the demo admin, in Chro
     // `npm run demo`'s entry point, on a free port and a throwaway data directory.
     app = await startApp({ MARKETSYNC_DATA_DIR: dataDir }, ["--demo"]);
     browser = await launchChromium();
-    ebaySimulator = await ebaySimulatorOrigin();
+    ebaySimulator = await simulatorOrigin("ebay");
+    amazonSimulator = await simulatorOrigin("amazon", "marketplace=A13V1IB3VIYZZH");
   });
 
   afterAll(async () => {
@@ -46,12 +48,12 @@ describe.skipIf(!chromiumAvailable())("merchant flows in the demo admin, in Chro
   });
 
   /**
-   * The demo's eBay is a simulator on a port of its own: the app's "connect eBay" page sends the
-   * seller to its consent URL, which names it.
+   * The demo's marketplaces are simulators on ports of their own: the app's "connect" page sends
+   * the seller to its consent URL, which names it.
    */
-  async function ebaySimulatorOrigin(): Promise<string> {
+  async function simulatorOrigin(platform: "ebay" | "amazon", query = ""): Promise<string> {
     const response = await fetch(
-      `${app.url}/app/accounts/connect/ebay?_data=${encodeURIComponent("routes/app.accounts.connect.$platform")}`,
+      `${app.url}/app/accounts/connect/${platform}?${query}${query ? "&" : ""}_data=${encodeURIComponent("routes/app.accounts.connect.$platform")}`,
     );
     const { consentUrl } = (await response.json()) as { consentUrl: string };
     return new URL(consentUrl).origin;
@@ -84,6 +86,31 @@ describe.skipIf(!chromiumAvailable())("merchant flows in the demo admin, in Chro
     return orderIds[0]!;
   }
 
+  /** The same for a buyer in France on the demo's Amazon France account (EUR, VAT included). */
+  async function buyOnAmazonFrance(sku: string, title: string): Promise<string> {
+    const response = await fetch(`${amazonSimulator}/__admin/amazon/orders`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        marketplaceId: "A13V1IB3VIYZZH",
+        status: "UNSHIPPED",
+        lastUpdatedTime: new Date().toISOString(),
+        fulfilledBy: "MERCHANT",
+        items: [{ sku, title, quantity: 1, unitPrice: "18.50", shipping: "3.90" }],
+        shipTo: {
+          name: "Camille Durand",
+          addressLine1: "5 place Bellecour",
+          city: "Lyon",
+          postalCode: "69002",
+          countryCode: "FR",
+        },
+      }),
+    });
+    expect(response.status).toBe(201);
+    const { orders } = (await response.json()) as { orders: { orderId: string }[] };
+    return orders[0]!.orderId;
+  }
+
   async function listOrders(query = ""): Promise<ListData> {
     const response = await fetch(
       `${app.url}/app/orders?${query}${query ? "&" : ""}_data=${encodeURIComponent("routes/app.orders._index")}`,
@@ -106,8 +133,12 @@ describe.skipIf(!chromiumAvailable())("merchant flows in the demo admin, in Chro
     }
   }
 
-  async function openPage(viewport = DESKTOP): Promise<{ page: Page; errors: string[] }> {
-    const context = await browser.newContext({ viewport, acceptDownloads: true });
+  /** A browser whose languages are `locale`'s (the admin follows Accept-Language outside Shopify). */
+  async function openPage(
+    viewport = DESKTOP,
+    locale = "en-US",
+  ): Promise<{ page: Page; errors: string[] }> {
+    const context = await browser.newContext({ viewport, acceptDownloads: true, locale });
     contexts.push(context);
     const page = await context.newPage();
     const errors: string[] = [];
@@ -141,13 +172,39 @@ describe.skipIf(!chromiumAvailable())("merchant flows in the demo admin, in Chro
   }
 
   /** The same page on a phone: it renders, fits the width, and is kept as a screenshot. */
-  async function checkOnPhone(path: string, name: string, visibleText: string | RegExp) {
-    const { page, errors } = await openPage(PHONE);
+  async function checkOnPhone(
+    path: string,
+    name: string,
+    visibleText: string | RegExp,
+    locale?: string,
+  ) {
+    const { page, errors } = await openPage(PHONE, locale);
     await visit(page, path);
     await page.getByText(visibleText).first().waitFor();
     await expectFitsWidth(page);
     await screenshot(page, `${name}-phone`);
     expect(errors).toEqual([]);
+  }
+
+  /** Clicks the list's export button and reads the downloaded file (kept beside the screenshots). */
+  async function exportCsv(
+    page: Page,
+    button: string,
+    filename: RegExp,
+    name: string,
+    delimiter = ",",
+  ): Promise<Record<string, string>[]> {
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: button }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(filename);
+    const file = screenshotPath(name).replace(/\.png$/, ".csv");
+    await download.saveAs(file);
+    return parse(readFileSync(file), { bom: true, columns: true, delimiter }) as Record<
+      string,
+      string
+    >[];
   }
 
   /** The text of each row of the orders table, as shown. */
@@ -285,17 +342,12 @@ describe.skipIf(!chromiumAvailable())("merchant flows in the demo admin, in Chro
     const shown = (await rowTexts(page)).length;
     const listedBefore = await listOrders("marketplace=ebay");
 
-    const [download] = await Promise.all([
-      page.waitForEvent("download"),
-      page.getByRole("button", { name: "Export CSV" }).click(),
-    ]);
-    expect(download.suggestedFilename()).toMatch(/^marketsync-orders-\d{4}-\d{2}-\d{2}\.csv$/);
-    const file = screenshotPath("orders-export").replace(/\.png$/, ".csv");
-    await download.saveAs(file);
-    const records = parse(readFileSync(file), { bom: true, columns: true }) as Record<
-      string,
-      string
-    >[];
+    const records = await exportCsv(
+      page,
+      "Export CSV",
+      /^marketsync-orders-\d{4}-\d{2}-\d{2}\.csv$/,
+      "orders-export",
+    );
     await screenshot(page, "orders-export");
 
     expect(Object.keys(records[0]!)).toEqual([
@@ -329,5 +381,124 @@ describe.skipIf(!chromiumAvailable())("merchant flows in the demo admin, in Chro
     expect(errors).toEqual([]);
 
     await checkOnPhone("/app/orders?marketplace=ebay", "orders-export", heldId);
+  });
+
+  describe("in French", () => {
+    const FRENCH = "fr-FR";
+    /** A date as the French admin writes it, e.g. "4 déc. 2026, 18:05". */
+    const FRENCH_DATE =
+      /\d{1,2} (janv\.|févr\.|mars|avr\.|mai|juin|juil\.|août|sept\.|oct\.|nov\.|déc\.) \d{4}/;
+
+    it("GIVEN a French merchant and an Amazon France order held for an unknown SKU WHEN they open it and map its SKU THEN every label, the reason, the amount in euros and the dates are French, and the order is created", async () => {
+      const heldId = await buyOnAmazonFrance("OLD-CAP-RED", "Casquette rouge");
+      await untilListedAs(heldId, "held");
+      const { page, errors } = await openPage(DESKTOP, FRENCH);
+
+      await visit(page, "/app/orders?state=held&marketplace=amazon");
+      await page.getByRole("heading", { name: "Commandes", level: 1 }).waitFor();
+      const row = (await rowTexts(page)).find((text) => text.includes(heldId))!;
+      expect(row).toContain("Bloquée");
+      expect(row).toMatch(/22,40\s€/);
+      await page.getByRole("link", { name: heldId }).click();
+      await page.waitForURL(UUID);
+      const orderPath = new URL(page.url()).pathname;
+      await page.getByRole("heading", { name: `Commande Amazon ${heldId}`, level: 1 }).waitFor();
+      await page.getByText("Pourquoi cette commande n’a pas été créée").waitFor();
+      await page
+        .getByText("Le SKU OLD-CAP-RED n’est associé à aucune variante de la boutique")
+        .first()
+        .waitFor();
+      const detail = await page.locator("body").innerText();
+      expect(detail).toMatch(/22,40\s€/);
+      expect(detail).toMatch(FRENCH_DATE);
+      expect(detail).not.toContain("Why this order");
+      await screenshot(page, "held-order-fr");
+
+      await page.getByRole("link", { name: "Associer ce SKU" }).click();
+      await page.waitForURL(/\/app\/sku-mappings\?/);
+      expect(await page.getByLabel("SKU de la place de marché").inputValue()).toBe("OLD-CAP-RED");
+      await page.getByLabel("SKU de la boutique").fill("CAP-RED");
+      await page.getByRole("button", { name: "Trouver la variante" }).click();
+      await page.getByText("Variantes de la boutique avec ce SKU").waitFor();
+      await page.getByRole("button", { name: "Utiliser", exact: true }).click();
+      await page.getByRole("button", { name: "Enregistrer", exact: true }).click();
+      await page
+        .getByText(
+          /^Correspondance enregistrée\. [1-9]\d* commande\(s\) bloquée\(s\) en cours de nouvelle vérification\.$/,
+        )
+        .waitFor();
+
+      await untilListedAs(heldId, "imported");
+      await visit(page, orderPath);
+      await page.getByTestId("store-order-link").waitFor();
+      expect(await page.getByText("Importée", { exact: true }).first().isVisible()).toBe(true);
+      expect(await page.getByText("Associé à CAP-RED").first().isVisible()).toBe(true);
+      expect(await page.getByTestId("store-order-link").textContent()).toMatch(
+        /^Ouvrir #\d+ dans Shopify$/,
+      );
+      await screenshot(page, "order-created-fr");
+      expect(errors).toEqual([]);
+
+      // French labels run longer than English ones: the pages must still fit a phone.
+      await checkOnPhone(orderPath, "order-created-fr", `Commande Amazon ${heldId}`, FRENCH);
+      await checkOnPhone("/app/orders?state=held", "orders-held-fr", "Commandes", FRENCH);
+      await checkOnPhone("/app/sku-mappings", "sku-mappings-fr", "OLD-CAP-RED", FRENCH);
+    });
+
+    it("GIVEN a French merchant WHEN they export the Amazon France orders and enter an invalid setting THEN the CSV is in French for Excel (; and decimal comma) and the field error is French", async () => {
+      const heldId = await buyOnAmazonFrance("OLD-MUG-BLUE", "Mug bleu");
+      await untilListedAs(heldId, "held");
+      const { page, errors } = await openPage(DESKTOP, FRENCH);
+      await visit(page, "/app/orders?marketplace=amazon");
+      await page.getByRole("link", { name: heldId }).waitFor();
+
+      const records = await exportCsv(
+        page,
+        "Exporter en CSV",
+        /^marketsync-commandes-\d{4}-\d{2}-\d{2}\.csv$/,
+        "orders-export-fr",
+        ";",
+      );
+      expect(Object.keys(records[0]!)).toEqual([
+        "Date de commande (UTC)",
+        "Place de marché",
+        "Compte",
+        "N° de commande place de marché",
+        "Commande boutique",
+        "État",
+        "Suivi",
+        "Acheteur",
+        "Devise",
+        "Total",
+        "Motifs",
+      ]);
+      for (const record of records) {
+        expect(record).toMatchObject({ "Place de marché": "Amazon", Compte: "Amazon France" });
+      }
+      expect(records.find((r) => r["N° de commande place de marché"] === heldId)).toMatchObject({
+        État: "Bloquée",
+        Devise: "EUR",
+        Total: "22,40",
+        Motifs: "Le SKU OLD-MUG-BLUE n’est associé à aucune variante de la boutique",
+      });
+
+      const { accounts } = await listOrders();
+      const amazon = accounts.find((a) => a.displayName === "Amazon France")!;
+      await visit(page, `/app/accounts/${amazon.id}/settings`);
+      await page.getByRole("heading", { name: "Paramètres de Amazon France", level: 1 }).waitFor();
+      await page.getByLabel("Étiquettes des commandes créées").fill(`a, ${"x".repeat(41)}`);
+      await page.getByRole("button", { name: "Enregistrer les paramètres" }).click();
+      await page.getByText("Utilisez 20 étiquettes de 1 à 40 caractères au plus").waitFor();
+      await page.getByText(/^Certains paramètres sont à corriger/).waitFor();
+      await screenshot(page, "settings-invalid-fr");
+      expect(errors).toEqual([]);
+
+      await checkOnPhone(
+        `/app/accounts/${amazon.id}/settings`,
+        "settings-fr",
+        "Paramètres de Amazon France",
+        FRENCH,
+      );
+    });
   });
 });
