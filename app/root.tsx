@@ -11,7 +11,8 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css";
-import { localeFromRequest } from "./i18n/locales";
+import { DEFAULT_LOCALE, localeFromRequest } from "./i18n/locales";
+import { translator } from "./i18n/messages";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisStyles }];
 
@@ -55,19 +56,20 @@ export default function App() {
   );
 }
 
-/** Last line of defence: a plain message, never a stack trace. */
+/**
+ * Last line of defence: a plain message in the document's language, never a stack trace. The root
+ * loader (the language) may itself be what failed: English then.
+ */
 export function ErrorBoundary() {
   const error = useRouteError();
-  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const data = useRouteLoaderData<typeof loader>("root");
+  const t = translator(data?.locale ?? DEFAULT_LOCALE);
+  const notFound = isRouteErrorResponse(error) && error.status === 404;
   return (
     <Document>
       <main style={{ fontFamily: "system-ui, sans-serif", padding: "2rem" }}>
-        <h1>{status === 404 ? "Not found" : "Something went wrong"}</h1>
-        <p>
-          {status === 404
-            ? "This page does not exist."
-            : "Marketsync could not show this page. Try again in a moment."}
-        </p>
+        <h1>{notFound ? t("error.notFoundTitle") : t("error.title")}</h1>
+        <p>{notFound ? t("error.notFound") : t("error.body")}</p>
       </main>
     </Document>
   );

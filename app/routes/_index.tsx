@@ -1,4 +1,7 @@
-import { type LoaderFunctionArgs, redirect } from "@remix-run/node";
+import { json, type LoaderFunctionArgs, redirect } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { localeFromRequest } from "../i18n/locales";
+import { translator } from "../i18n/messages";
 import { getServices } from "../services.server";
 
 /**
@@ -10,18 +13,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (getServices().config.demo || url.searchParams.get("shop")) {
     throw redirect(`/app?${url.searchParams.toString()}`);
   }
-  return null;
+  return json({ locale: localeFromRequest(request) });
 }
 
 export default function Index() {
+  const t = translator(useLoaderData<typeof loader>().locale);
   return (
     <main style={{ fontFamily: "system-ui, sans-serif", padding: "2rem", maxWidth: 640 }}>
       <h1>Marketsync</h1>
-      <p>
-        Imports your eBay and Amazon orders into Shopify or BigCommerce and sends tracking back to
-        the marketplace. Install it from the Shopify App Store or the BigCommerce marketplace, then
-        open it from your store admin.
-      </p>
+      <p>{t("landing.body")}</p>
     </main>
   );
 }

@@ -1,6 +1,13 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { isRouteErrorResponse, Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
+import {
+  isRouteErrorResponse,
+  Link,
+  Outlet,
+  useLoaderData,
+  useNavigation,
+  useRouteError,
+} from "@remix-run/react";
 import { NavMenu } from "@shopify/app-bridge-react";
 import {
   AppProvider as PolarisAppProvider,
@@ -66,9 +73,35 @@ export default function AppLayout() {
           <Banner tone="info">{t("app.demoBanner")}</Banner>
         </Box>
       )}
+      <NavigationProgress label={t("app.loading")} />
       <AlertBanner alerts={alerts} t={t} locale={locale} />
       <Outlet />
     </AppProvider>
+  );
+}
+
+/**
+ * While a page's data loads (or a form posts), a bar along the top: the merchant sees the click
+ * was taken. Outside the Shopify admin nothing else would say so.
+ */
+function NavigationProgress({ label }: { label: string }) {
+  const navigation = useNavigation();
+  if (navigation.state === "idle") return null;
+  return (
+    <div
+      role="progressbar"
+      aria-label={label}
+      aria-busy="true"
+      data-testid="navigation-progress"
+      style={{
+        position: "fixed",
+        insetInline: 0,
+        top: 0,
+        height: "3px",
+        zIndex: 1000,
+        background: "var(--p-color-bg-fill-brand)",
+      }}
+    />
   );
 }
 

@@ -196,6 +196,27 @@ describe("Shopify admin authentication through @shopify/shopify-app-remix", () =
     expect(await localeOf("/app/orders?_data=routes/app")).toBe("en");
   });
 
+  it("GIVEN a French browser outside the admin WHEN it opens the landing page, a page that does not exist or the login path THEN each answers in French, with no technical detail", async () => {
+    const french = { "accept-language": "fr-FR,fr;q=0.9" };
+
+    const landing = await get("/", french);
+    expect(landing.status).toBe(200);
+    expect(await landing.text()).toContain("Importe vos commandes eBay et Amazon");
+
+    const missing = await get("/nulle-part", french);
+    expect(missing.status).toBe(404);
+    const page = await missing.text();
+    expect(page).toContain('<html lang="fr">');
+    expect(page).toContain("Page introuvable");
+    expect(page).not.toMatch(/\n\s+at /);
+
+    const login = await get("/auth/login", french);
+    expect(login.status).toBe(400);
+    expect(await login.text()).toBe(
+      "Ouvrez Marketsync depuis l’administration Shopify (Applications › Marketsync).",
+    );
+  });
+
   it("GIVEN the first embedded load WHEN its id_token is signed with the app secret THEN the page renders, framable only by that shop's admin", async () => {
     await adminHeaders(app, await store());
     const token = shopifySessionToken(SHOP);

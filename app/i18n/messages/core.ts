@@ -33,6 +33,10 @@ export const en = {
   "error.title": "Something went wrong",
   "error.body": "Marketsync could not show this page. Try again in a moment.",
   "error.notFound": "This page does not exist.",
+  "error.notFoundTitle": "Page not found",
+  "app.loading": "Loading…",
+  "landing.body":
+    "Imports your eBay and Amazon orders into Shopify or BigCommerce and sends tracking back to the marketplace. Install it from the Shopify App Store or the BigCommerce marketplace, then open it from your store admin.",
   "dashboard.chartTitle": "Orders imported and tracking confirmed, last {days} days",
   "dashboard.chartImported": "Orders imported",
   "dashboard.chartConfirmed": "Tracking confirmed",
@@ -110,6 +114,10 @@ export const fr: Record<keyof typeof en, string> = {
   "error.title": "Une erreur est survenue",
   "error.body": "Marketsync n’a pas pu afficher cette page. Réessayez dans un instant.",
   "error.notFound": "Cette page n’existe pas.",
+  "error.notFoundTitle": "Page introuvable",
+  "app.loading": "Chargement…",
+  "landing.body":
+    "Importe vos commandes eBay et Amazon dans Shopify ou BigCommerce et renvoie le suivi à la place de marché. Installez-le depuis l’App Store Shopify ou la marketplace BigCommerce, puis ouvrez-le depuis l’administration de votre boutique.",
   "dashboard.chartTitle": "Commandes importées et suivis confirmés, {days} derniers jours",
   "dashboard.chartImported": "Commandes importées",
   "dashboard.chartConfirmed": "Suivis confirmés",

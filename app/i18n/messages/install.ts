@@ -1,6 +1,7 @@
 /** Messages of the install and BigCommerce session pages. */
 export const en = {
   "install.done": "Marketsync is installed.",
+  "install.openFromShopify": "Open Marketsync from your Shopify admin (Apps › Marketsync).",
   "install.sessionExpired":
     "Your Marketsync session has expired. Open Marketsync again from your store's control panel.",
   "install.crossSiteRefused": "This request did not come from Marketsync's own pages.",
@@ -16,6 +17,8 @@ export const en = {
 } as const;
 
 export const fr: Record<keyof typeof en, string> = {
+  "install.openFromShopify":
+    "Ouvrez Marketsync depuis l’administration Shopify (Applications › Marketsync).",
   "install.done": "Marketsync est installé.",
   "install.sessionExpired":
     "Votre session Marketsync a expiré. Rouvrez Marketsync depuis le panneau de contrôle de votre boutique.",
