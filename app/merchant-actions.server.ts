@@ -5,14 +5,21 @@ import {
   skipOrders,
   updateAccountSettings,
 } from "../jobs/import/held-orders";
-import { retryPush } from "../jobs/tracking/retry-push";
+import { retryOrderPushes, retryPush } from "../jobs/tracking/retry-push";
 import type { Services } from "./services.server";
 
 /**
  * The admin's way to the merchant use cases: route modules import only `.server` files for server
  * code, so the client bundle never pulls in the jobs layer.
  */
-export { NotFoundForStore, retryOrders, retryPush, skipOrders, updateAccountSettings };
+export {
+  NotFoundForStore,
+  retryOrderPushes,
+  retryOrders,
+  retryPush,
+  skipOrders,
+  updateAccountSettings,
+};
 
 /**
  * What the admin's actions need to re-check orders: the database and the job queue. Without the

@@ -7,6 +7,7 @@ import {
   orderLinks,
   shipments,
   skuMappings,
+  type ReasonCode,
   type StoreRow,
   syncEvents,
   trackingPushes,
@@ -15,6 +16,21 @@ import { storeAdminOrderUrl } from "./store-admin-urls.server";
 
 /** The newest events shown; an order's timeline rarely has more than a few dozen. */
 export const TIMELINE_LIMIT = 200;
+
+/**
+ * Failed attempts listed per push: a push makes at most its queue's retry limit + 1 attempts
+ * before it gives up, and the merchant rarely retries one more than a few times.
+ */
+export const ATTEMPTS_LIMIT = 100;
+
+/** One failed attempt to send a push, with what the marketplace answered. */
+export interface FailedAttempt {
+  attempt: number;
+  at: Date;
+  answer: ReasonCode;
+  status: number | null;
+  vendorCode: string | null;
+}
 
 /** Whether the order exists in this store (what an action checks before touching it). */
 export async function isStoreOrder(db: Database, storeId: string, orderId: string) {
@@ -59,7 +75,7 @@ export async function loadOrderDetail(db: Database, store: StoreRow, orderId: st
     .where(and(eq(marketplaceOrders.id, orderId), eq(marketplaceOrders.storeId, store.id)));
   if (!row) return undefined;
 
-  const [lines, links, orderShipments, pushes, events] = await Promise.all([
+  const [lines, links, orderShipments, pushes, events, attemptEvents] = await Promise.all([
     db
       .select({
         id: marketplaceOrderLines.id,
@@ -124,6 +140,12 @@ export async function loadOrderDetail(db: Database, store: StoreRow, orderId: st
       .where(eq(syncEvents.orderId, orderId))
       .orderBy(desc(syncEvents.at), desc(syncEvents.id))
       .limit(TIMELINE_LIMIT),
+    db
+      .select({ params: syncEvents.params, at: syncEvents.at })
+      .from(syncEvents)
+      .where(and(eq(syncEvents.orderId, orderId), eq(syncEvents.kind, "push.attempt_failed")))
+      .orderBy(desc(syncEvents.id))
+      .limit(ATTEMPTS_LIMIT),
   ]);
 
   const mappings = await mappingsFor(
@@ -149,13 +171,36 @@ export async function loadOrderDetail(db: Database, store: StoreRow, orderId: st
       : null,
     shipments: orderShipments.map((s) => ({
       ...s,
-      pushes: pushes.filter((p) => p.shipmentId === s.id),
+      pushes: pushes
+        .filter((p) => p.shipmentId === s.id)
+        .map((p) => ({ ...p, failedAttempts: failedAttemptsOf(attemptEvents, p.id) })),
     })),
     events: events.reverse(),
   };
 }
 
 export type OrderDetail = NonNullable<Awaited<ReturnType<typeof loadOrderDetail>>>;
+
+/** A push's `push.attempt_failed` events (jobs/tracking/push-tracking.ts), oldest first. */
+function failedAttemptsOf(
+  events: { params: Record<string, unknown>; at: Date }[],
+  pushId: string,
+): FailedAttempt[] {
+  const attempts: FailedAttempt[] = [];
+  for (const { params, at } of events) {
+    if (params.pushId !== pushId || typeof params.attempt !== "number") continue;
+    const reason = params.reason as ReasonCode | undefined;
+    if (typeof reason?.code !== "string") continue;
+    attempts.push({
+      attempt: params.attempt,
+      at,
+      answer: reason,
+      status: typeof params.status === "number" ? params.status : null,
+      vendorCode: typeof params.vendorCode === "string" ? params.vendorCode : null,
+    });
+  }
+  return attempts.reverse();
+}
 
 /**
  * The SKU mapping each line's SKU goes through, as the pre-check picks it: the account's own

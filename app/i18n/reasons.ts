@@ -1,3 +1,4 @@
+import type { Platform } from "../../connectors/errors";
 import type { ReasonCode } from "../../db/schema/orders";
 import type { PreCheckReasonCode } from "../../jobs/import/pre-checks/types";
 import type { Locale } from "./locales";
@@ -6,8 +7,8 @@ import { TRACKING_REASON_MESSAGES } from "./tracking-reasons";
 /**
  * Merchant-facing messages for the reasons stored with an order (`ReasonCode`: a code and its
  * parameters), in every language the admin speaks. `{name}` is replaced by the parameter; a few
- * parameters are rendered for the language: `fields` (address field ids joined by commas) and
- * `importFrom` (an ISO 8601 instant).
+ * parameters are rendered for the language: `fields` (address field ids joined by commas),
+ * `importFrom` (an ISO 8601 instant) and `platform` (a platform id, shown as its brand name).
  */
 export const REASON_MESSAGES: Record<PreCheckReasonCode, Record<Locale, string>> = {
   "account.reconnect": {
@@ -100,6 +101,23 @@ export const PIPELINE_REASON_MESSAGES: Record<string, Record<Locale, string>> = 
   },
 };
 
+/**
+ * Brand names of the platform ids the pipeline stores in a `platform` parameter
+ * (connectors/errors.ts `Platform`). Reasons keep the id, so stored events stay machine-readable
+ * and read right whenever they were recorded; brands are spelled the same in every language.
+ */
+export const PLATFORM_NAMES: Record<Platform, string> = {
+  amazon: "Amazon",
+  bigcommerce: "BigCommerce",
+  ebay: "eBay",
+  shopify: "Shopify",
+};
+
+function platformName(value: string): string {
+  const id = value.toLowerCase();
+  return Object.hasOwn(PLATFORM_NAMES, id) ? PLATFORM_NAMES[id as Platform] : value;
+}
+
 /** Labels of the address field ids the `address` pre-check reports. */
 export const ADDRESS_FIELD_LABELS: Record<string, Record<Locale, string>> = {
   name: { en: "recipient name", fr: "nom du destinataire" },
@@ -157,6 +175,7 @@ function formatParam(
   options: FormatReasonOptions,
 ): string {
   if (name === "fields" && typeof value === "string") return formatFields(locale, value);
+  if (name === "platform" && typeof value === "string") return platformName(value);
   if (name === "importFrom" && typeof value === "string") {
     return formatDate(locale, value, options.timeZone ?? "UTC");
   }

@@ -49,6 +49,18 @@ export const TRACKING_REASON_MESSAGES: Record<string, Record<Locale, string>> = 
     en: "An unexpected error stopped the tracking from being sent; it is retried automatically",
     fr: "Une erreur inattendue a empêché l’envoi du suivi ; il est réessayé automatiquement",
   },
+  "push.answer.unavailable": {
+    en: "{platform} did not answer or was temporarily unavailable",
+    fr: "{platform} n’a pas répondu ou était momentanément indisponible",
+  },
+  "push.answer.rate_limited": {
+    en: "{platform} asked us to slow down",
+    fr: "{platform} nous a demandé de ralentir",
+  },
+  "push.answer.unexpected": {
+    en: "An unexpected error interrupted the attempt before the marketplace answered",
+    fr: "Une erreur inattendue a interrompu la tentative avant la réponse de la place de marché",
+  },
   "cancel.refused": {
     en: "{platform} refused to cancel the order: {message}",
     fr: "{platform} a refusé d’annuler la commande : {message}",

@@ -13,6 +13,7 @@ import {
 } from "@shopify/polaris";
 import { CHART_DAYS, type DailyCounts, loadDashboardStats } from "../../db/dashboard-stats";
 import { requireAdmin } from "../auth.server";
+import { formatDateTime } from "../i18n/format-date-time";
 import { useLocale, useTranslate } from "../i18n/use-translate";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -32,7 +33,6 @@ export default function Dashboard() {
   const t = useTranslate();
   const locale = useLocale();
   const number = new Intl.NumberFormat(locale);
-  const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
 
   return (
     <Page
@@ -130,7 +130,7 @@ export default function Dashboard() {
                         <Text as="span" tone="subdued">
                           {account.lastImportAt
                             ? t("dashboard.lastImport", {
-                                date: dateTime.format(new Date(account.lastImportAt)),
+                                date: formatDateTime(locale, account.lastImportAt),
                               })
                             : t("dashboard.neverImported")}
                         </Text>

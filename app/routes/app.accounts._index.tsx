@@ -26,6 +26,7 @@ import type {
   loader as importLoader,
 } from "./app.accounts.$accountId.import";
 import { requireAdmin } from "../auth.server";
+import { formatDateTime } from "../i18n/format-date-time";
 import { useLocale, useTranslate } from "../i18n/use-translate";
 import {
   AccountNotFound,
@@ -168,8 +169,6 @@ function AccountCard({
 }) {
   const t = useTranslate();
   const locale = useLocale();
-  const date = new Intl.DateTimeFormat(locale, { dateStyle: "medium" });
-  const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
   const regions = new Intl.DisplayNames([locale], { type: "region" });
   const platform = PLATFORM_LABELS[account.platform];
   const expiry = account.credentialsExpireAt ? new Date(account.credentialsExpireAt) : null;
@@ -202,13 +201,13 @@ function AccountCard({
           )}
           <Text as="p">
             {account.lastImportAt
-              ? t("accounts.lastImport", { date: dateTime.format(new Date(account.lastImportAt)) })
+              ? t("accounts.lastImport", { date: formatDateTime(locale, account.lastImportAt) })
               : t("accounts.neverImported")}
           </Text>
           {account.status === "disconnected" && account.disconnectedAt ? (
             <Text as="p" tone="subdued">
               {t("accounts.disconnectedOn", {
-                date: date.format(new Date(account.disconnectedAt)),
+                date: formatDateTime(locale, account.disconnectedAt),
               })}
             </Text>
           ) : (
@@ -218,7 +217,7 @@ function AccountCard({
                   {t(
                     expiry.getTime() < Date.now() ? "accounts.grantExpired" : "accounts.grantUntil",
                     {
-                      date: date.format(expiry),
+                      date: formatDateTime(locale, expiry),
                     },
                   )}
                 </span>

@@ -20,7 +20,8 @@ import { z } from "zod";
 import type { ReasonCode } from "../../db/schema";
 import { AdminPageErrorBoundary } from "../admin-error-boundary";
 import { requireAdmin } from "../auth.server";
-import { formatDateTime, formatMinorUnits } from "../i18n/format-minor-units";
+import { formatDateTime } from "../i18n/format-date-time";
+import { formatMinorUnits } from "../i18n/format-minor-units";
 import type { Locale } from "../i18n/locales";
 import type { Translate } from "../i18n/messages";
 import { timelineKey } from "../i18n/messages/order-detail";
@@ -541,9 +542,49 @@ function PushRow({
             {formatReason(locale, warning)}
           </Text>
         ))}
+        {push.failedAttempts.length > 0 && (
+          <BlockStack gap="050">
+            <Text as="h4" variant="headingXs">
+              {t("detail.failedAttempts")}
+            </Text>
+            <ol
+              style={{ margin: 0, paddingInlineStart: "1.25rem" }}
+              data-testid={`push-attempts-${push.id}`}
+            >
+              {push.failedAttempts.map((attempt) => (
+                <li key={`${attempt.attempt}-${attempt.at}`}>
+                  <Text as="span" tone="subdued">
+                    {t("detail.failedAttempt", {
+                      attempt: attempt.attempt,
+                      date: formatDateTime(locale, attempt.at),
+                      answer: withAnswerDetail(t, formatReason(locale, attempt.answer), attempt),
+                    })}
+                  </Text>
+                </li>
+              ))}
+            </ol>
+          </BlockStack>
+        )}
       </BlockStack>
     </Box>
   );
+}
+
+/** The marketplace's answer followed by its HTTP status and error code, when it gave them. */
+function withAnswerDetail(
+  t: Translate,
+  answer: string,
+  detail: { status?: unknown; vendorCode?: unknown },
+): string {
+  const parts = [
+    ...(typeof detail.status === "number"
+      ? [t("detail.answerStatus", { status: detail.status })]
+      : []),
+    ...(typeof detail.vendorCode === "string"
+      ? [t("detail.answerCode", { vendorCode: detail.vendorCode })]
+      : []),
+  ];
+  return parts.length > 0 ? `${answer} (${parts.join(", ")})` : answer;
 }
 
 function TimelineCard({ detail, t, locale }: CardProps) {
@@ -565,7 +606,9 @@ function TimelineCard({ detail, t, locale }: CardProps) {
                   <Text as="span">{eventText(t, event.kind, event.params)}</Text>
                   {eventReasons(event.params).map((reason, i) => (
                     <Text as="span" tone="subdued" key={i}>
-                      {formatReason(locale, reason)}
+                      {event.kind === "push.attempt_failed"
+                        ? withAnswerDetail(t, formatReason(locale, reason), event.params)
+                        : formatReason(locale, reason)}
                     </Text>
                   ))}
                   <Text as="span" tone="subdued" variant="bodySm">

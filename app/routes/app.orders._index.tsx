@@ -29,11 +29,18 @@ import {
   parseOrderListQuery,
 } from "../../db/order-list";
 import { requireAdmin } from "../auth.server";
+import { bulkMessages, type BulkResultData } from "../bulk-result";
 import { assertOwnAccounts } from "../order-filter.server";
+import { formatDateTime } from "../i18n/format-date-time";
 import { formatMinorUnits } from "../i18n/format-minor-units";
 import { formatReason } from "../i18n/reasons";
 import { useLocale, useTranslate } from "../i18n/use-translate";
-import { merchantActionDeps, retryOrders, skipOrders } from "../merchant-actions.server";
+import {
+  merchantActionDeps,
+  retryOrderPushes,
+  retryOrders,
+  skipOrders,
+} from "../merchant-actions.server";
 
 const PAGE_SIZE = 50;
 
@@ -51,16 +58,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
     listStoreAccounts(services.db, store.id),
   ]);
   assertOwnAccounts(query.filter, accounts);
-  // Formatted here, in UTC like the date filter: the server and the browser render the same text.
-  const date = new Intl.DateTimeFormat(locale, {
-    year: "numeric",
-    month: "short",
-    day: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    timeZone: "UTC",
-    timeZoneName: "short",
-  });
   return json({
     rows: page.rows.map((row) => ({
       id: row.id,
@@ -71,7 +68,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       state: row.state,
       trackingState: row.trackingState,
       total: formatMinorUnits(locale, row.totalMinor, row.currency),
-      createdAt: date.format(row.createdAt),
+      createdAt: formatDateTime(locale, row.createdAt),
       buyerName: row.buyerName,
       reasons: row.holdReasons.map((reason) => formatReason(locale, reason)),
     })),
@@ -99,7 +96,11 @@ const bulkSchema = z.object({
   orderIds: z.array(z.uuid()).min(1).max(PAGE_SIZE),
 });
 
-/** Bulk retry / skip of the selected rows, through the same use cases as the order page. */
+/**
+ * Bulk retry / skip of the selected rows, through the same use cases as the order page. "Retry"
+ * covers both halves of the "Failed" filter: orders that did not import are checked again, and
+ * the failed or held tracking of imported ones is retried push by push.
+ */
 export async function action({ request }: ActionFunctionArgs) {
   const { services, store } = await requireAdmin(request);
   const form = await request.formData();
@@ -111,8 +112,12 @@ export async function action({ request }: ActionFunctionArgs) {
   const { intent, orderIds } = parsed.data;
   const deps = merchantActionDeps(services);
   const input = { storeId: store.id, orderIds };
-  const count = intent === "retry" ? await retryOrders(deps, input) : await skipOrders(deps, input);
-  return json({ intent, count });
+  if (intent === "skip") {
+    return json<BulkResultData>({ intent, count: await skipOrders(deps, input) });
+  }
+  const count = await retryOrders(deps, input);
+  const { queued, resynced } = await retryOrderPushes(deps, input);
+  return json<BulkResultData>({ intent, count, pushes: { queued, resynced } });
 }
 
 type Row = ReturnType<typeof useLoaderData<typeof loader>>["rows"][number];
@@ -468,24 +473,19 @@ function OrderRow({ row, index, selected }: { row: Row; index: number; selected:
   );
 }
 
-function BulkResult({
-  data,
-}: {
-  data: { intent: "retry" | "skip"; count: number } | object | undefined;
-}) {
+function BulkResult({ data }: { data: BulkResultData | object | undefined }) {
   const t = useTranslate();
   const [hidden, setHidden] = useState<unknown>(undefined);
   if (!data || !("intent" in data) || hidden === data) return null;
-  const none = data.count === 0;
-  const retry = data.intent === "retry";
-  const message = none
-    ? t(retry ? "orders.retryNone" : "orders.skipNone")
-    : data.count === 1
-      ? t(retry ? "orders.retriedOne" : "orders.skippedOne")
-      : t(retry ? "orders.retried" : "orders.skipped", { count: data.count });
+  const messages = bulkMessages(t, data);
+  const none = messages.length === 0;
   return (
     <Banner tone={none ? "warning" : "success"} onDismiss={() => setHidden(data)}>
-      <p>{message}</p>
+      <p>
+        {none
+          ? t(data.intent === "retry" ? "orders.retryNone" : "orders.skipNone")
+          : messages.join(" ")}
+      </p>
     </Banner>
   );
 }

@@ -271,6 +271,60 @@ async function verify(
   return "later";
 }
 
+/**
+ * What the marketplace answered a failed attempt, for the order's timeline: a reason the merchant
+ * reads, and the vendor's HTTP status and error code when it gave them. Never the vendor's free
+ * text for retryable answers: timeline events outlive the buyer-data purge, and a 5xx page or a
+ * throttle body says nothing the status and code do not (a `Rejected` answer's own words are
+ * already in its reason, as on the push itself).
+ */
+export interface AttemptAnswer {
+  reason: ReasonCode;
+  status?: number;
+  vendorCode?: string;
+}
+
+/** Vendor error codes as the connectors join them (`InvalidInput,QuotaExceeded`, eBay `32100`). */
+const VENDOR_CODE = /^[\w.,:-]{1,80}$/;
+
+function answerOf(error: unknown, reason: ReasonCode): AttemptAnswer {
+  if (!isConnectorError(error)) return { reason: { code: "push.answer.unexpected" } };
+  const answer: AttemptAnswer = {
+    // The connector's reason for a retryable answer adds "retrying automatically", which the
+    // last attempt cannot say: the attempt keeps only the answer, its event says what follows.
+    reason:
+      error.kind === "rate_limited"
+        ? { code: "push.answer.rate_limited", params: { platform: error.platform } }
+        : error.kind === "transient"
+          ? { code: "push.answer.unavailable", params: { platform: error.platform } }
+          : reason,
+  };
+  if (error.status !== undefined) answer.status = error.status;
+  if (error.vendorCode && VENDOR_CODE.test(error.vendorCode)) answer.vendorCode = error.vendorCode;
+  return answer;
+}
+
+/** The `push.attempt_failed` event of one claimed attempt; `retrying`: another attempt follows. */
+function attemptFailedEvent(
+  ctx: Pick<PushContext, "push" | "storeId">,
+  attempt: number,
+  answer: AttemptAnswer,
+  retrying: boolean,
+) {
+  return {
+    orderId: ctx.push.orderId,
+    storeId: ctx.storeId,
+    kind: "push.attempt_failed",
+    params: {
+      pushId: ctx.push.id,
+      trackingNumber: ctx.push.trackingNumber,
+      attempt,
+      retrying,
+      ...answer,
+    },
+  };
+}
+
 async function handleFailure(
   deps: ImportDeps,
   ctx: PushContext,
@@ -281,15 +335,25 @@ async function handleFailure(
     const reason: ReasonCode = isConnectorError(error)
       ? error.merchant
       : { code: "push.unexpected_error" };
+    const answer = answerOf(error, reason);
     if (attempt.lastAttempt) {
       // Out of retries: pg-boss dead-letters the job; the merchant can retry the push by hand.
+      // The push says it gave up; what the marketplace last answered stays on the timeline.
       const gaveUp = { code: "push.gave_up", params: { attempts: attempt.attempt } };
-      await fail(deps, ctx, gaveUp, attempt.owned);
+      await fail(deps, ctx, gaveUp, attempt.owned, {
+        event: attemptFailedEvent(ctx, attempt.attempt, answer, false),
+        lastAnswer: answer.reason,
+      });
     } else {
-      await deps.db
-        .update(trackingPushes)
-        .set({ state: "retrying", lastError: reason, updatedAt: now(deps) })
-        .where(attempt.owned);
+      await deps.db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(trackingPushes)
+          .set({ state: "retrying", lastError: reason, updatedAt: now(deps) })
+          .where(attempt.owned)
+          .returning({ id: trackingPushes.id });
+        // A stale attempt (another one owns the push now) leaves the timeline to the owner.
+        if (row) await recordEvent(tx, attemptFailedEvent(ctx, attempt.attempt, answer, true));
+      });
     }
     throw error;
   }
@@ -299,15 +363,24 @@ async function handleFailure(
     connectorError instanceof NotFound
       ? { code: "push.order_not_found", params: { platform: connectorError.platform } }
       : connectorError.merchant;
-  return (await fail(deps, ctx, reason, attempt.owned)) ? "failed" : "skipped";
+  const failed = await fail(deps, ctx, reason, attempt.owned, {
+    event: attemptFailedEvent(ctx, attempt.attempt, answerOf(error, reason), false),
+  });
+  return failed ? "failed" : "skipped";
 }
 
-/** Marks the push failed while `guard` holds; false when another attempt settled it first. */
+/**
+ * Marks the push failed while `guard` holds; false when another attempt settled it first. When an
+ * attempt to send failed, `attempt.event` is recorded with it, before the push's `push.failed`;
+ * `lastAnswer` keeps the marketplace's answer there when the push's reason replaces it
+ * (`push.gave_up`), so the final state and the last answer are both on record.
+ */
 async function fail(
   deps: ImportDeps,
   ctx: Pick<PushContext, "push" | "storeId">,
   reason: ReasonCode,
   guard: SQL,
+  attempt?: { event: ReturnType<typeof attemptFailedEvent>; lastAnswer?: ReasonCode },
 ): Promise<boolean> {
   const failed = await deps.db.transaction(async (tx) => {
     const [row] = await tx
@@ -316,11 +389,12 @@ async function fail(
       .where(guard)
       .returning({ id: trackingPushes.id });
     if (!row) return false;
+    if (attempt) await recordEvent(tx, attempt.event);
     await recordEvent(tx, {
       orderId: ctx.push.orderId,
       storeId: ctx.storeId,
       kind: "push.failed",
-      params: { reason },
+      params: attempt?.lastAnswer ? { reason, lastAnswer: attempt.lastAnswer } : { reason },
     });
     await refreshOrderTracking(tx, ctx.push.orderId, now(deps));
     return true;

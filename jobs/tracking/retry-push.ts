@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import { recordEvent } from "../../db/orders";
 import { marketplaceOrders, orderLinks, shipments, trackingPushes } from "../../db/schema";
 import { NotFoundForStore, type MerchantActionDeps } from "../import/held-orders";
@@ -89,4 +89,61 @@ export async function retryPush(
     }
     return "not_retryable";
   });
+}
+
+/** What a bulk retry did to the tracking of the selected orders. */
+export interface RetriedPushes {
+  /** Failed pushes pending again, each with its `tracking.push` job. */
+  queued: number;
+  /** Held pushes whose store fulfillment is read again. */
+  resynced: number;
+  /** Orders at least one of whose pushes was retried. */
+  orders: number;
+}
+
+/**
+ * The tracking half of the order list's bulk "Retry": every failed or held push of the selected
+ * orders goes through `retryPush`, one push per transaction as from the order page, so a bulk
+ * retry keeps its guarantees (the marketplace is read before sending, the same events). Only this
+ * store's orders are looked at; a push that moved on since the page was drawn is left alone.
+ */
+export async function retryOrderPushes(
+  deps: MerchantActionDeps,
+  input: { storeId: string; orderIds: string[]; now?: Date },
+): Promise<RetriedPushes> {
+  const result: RetriedPushes = { queued: 0, resynced: 0, orders: 0 };
+  if (input.orderIds.length === 0) return result;
+  const candidates = await deps.db
+    .select({ id: trackingPushes.id, orderId: trackingPushes.orderId })
+    .from(trackingPushes)
+    .innerJoin(marketplaceOrders, eq(marketplaceOrders.id, trackingPushes.orderId))
+    .where(
+      and(
+        eq(marketplaceOrders.storeId, input.storeId),
+        inArray(trackingPushes.orderId, input.orderIds),
+        inArray(trackingPushes.state, ["failed", "held"]),
+      ),
+    )
+    .orderBy(asc(trackingPushes.createdAt), asc(trackingPushes.id));
+  const retriedOrders = new Set<string>();
+  for (const push of candidates) {
+    let outcome: RetryPushOutcome;
+    try {
+      outcome = await retryPush(deps, {
+        storeId: input.storeId,
+        orderId: push.orderId,
+        pushId: push.id,
+        ...(input.now ? { now: input.now } : {}),
+      });
+    } catch (error) {
+      // Another retry of the same held push dropped it in the meantime: nothing left to do.
+      if (error instanceof NotFoundForStore) continue;
+      throw error;
+    }
+    if (outcome === "not_retryable") continue;
+    result[outcome === "queued" ? "queued" : "resynced"] += 1;
+    retriedOrders.add(push.orderId);
+  }
+  result.orders = retriedOrders.size;
+  return result;
 }

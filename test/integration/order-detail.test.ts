@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { eq } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   marketplaceOrders,
@@ -10,6 +10,7 @@ import {
   trackingPushes,
 } from "../../db/schema";
 import { en, fr, timelineKey } from "../../app/i18n/messages/order-detail";
+import { loadOrderDetail } from "../../app/order-detail.server";
 import { saveSkuMapping } from "../../jobs/import/held-orders";
 import { EBAY_ACCOUNT_DELETED_EVENT } from "../../jobs/privacy/ebay-account-deletion";
 import { PROJECT_ROOT } from "../helpers/app-process";
@@ -27,6 +28,7 @@ import {
   seedCatalog,
   startImportWorld,
 } from "../helpers/import-world";
+import { EBAY_SYSTEM_ERROR_BODY } from "../simulators/ebay";
 
 const SHIP_TO = {
   fullName: "Ava Johnson",
@@ -128,11 +130,14 @@ describe("order detail page", () => {
     expect(html).toContain(`/app/sku-mappings?sku=old-mug&amp;accountId=${accountId}`);
     expect(html).toContain("$28.00");
     expect(html).not.toContain("Ava Johnson");
+    // In UTC and saying so, so the server's and the browser's renders agree.
+    expect(html).toMatch(/[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}\s(AM|PM) UTC/);
 
     const french = await (await page(store, id, "fr-FR")).text();
     expect(french).toContain("Le SKU old-mug n’est associé à aucune variante de la boutique");
     expect(french).toContain("Reçue de la place de marché (statut PAID/NOT_STARTED)");
     expect(french).toContain("28,00");
+    expect(french).toMatch(/\d{1,2} [a-zéû]+\.? \d{4}, \d{2}:\d{2} UTC/);
   });
 
   it("GIVEN another store's merchant WHEN they open, retry or skip this store's order THEN they get 404 and nothing changes", async () => {
@@ -216,6 +221,10 @@ describe("order detail page", () => {
     expect(html).toContain("Failed");
     expect(html).toContain("Retry sending");
     expect(html).toContain("Shipped in the store (UPS, 1Z999AA10123456784)");
+    // The refusal is the attempt's answer too: eBay's words, status and error code.
+    expect(html).toContain("Attempt 1 to send tracking 1Z999AA10123456784 failed");
+    expect(html).toMatch(/refused: Invalid shipping carrier \(HTTP status 400, error code 32100\)/);
+    expect(html).toContain("eBay refused: Invalid shipping carrier");
 
     expect((await post(otherStore, id, { intent: "retryPush", pushId: push!.id })).status).toBe(
       404,
@@ -232,6 +241,105 @@ describe("order detail page", () => {
       .from(syncEvents)
       .where(eq(syncEvents.orderId, id));
     expect(kinds.map((k) => k.kind)).toContain("push.retried");
+  });
+
+  it("GIVEN eBay answers two attempts to send the tracking with server errors and the third succeeds WHEN the merchant opens the order THEN each failed attempt is on record with eBay's answer, on the push and in the timeline, in English and French", async () => {
+    const { id, ebayOrderId } = await importOrder("MUG-BLUE");
+    const [link] = await world.database.db
+      .select({ storeOrderId: orderLinks.storeOrderId })
+      .from(orderLinks)
+      .where(eq(orderLinks.orderId, id));
+    const fulfillmentId = await world.simulators.shopify.createFulfillment(
+      store.externalId,
+      link!.storeOrderId!,
+      { company: "UPS", number: "1Z999AA10123456790" },
+    );
+    await syncFulfillment(world.deps, {
+      storeId: store.id,
+      storeOrderId: link!.storeOrderId!,
+      fulfillmentId,
+    });
+    const [push] = await world.database.db
+      .select()
+      .from(trackingPushes)
+      .where(eq(trackingPushes.orderId, id));
+    const ebay = world.simulators.ebay.server;
+    ebay.injectFault({
+      operation: "createShippingFulfillment",
+      kind: "status",
+      status: 500,
+      body: EBAY_SYSTEM_ERROR_BODY,
+    });
+    ebay.injectFault({
+      operation: "createShippingFulfillment",
+      kind: "status",
+      status: 503,
+      body: { errors: [{ errorId: 10001, message: "Service unavailable, try again later" }] },
+    });
+
+    // What the worker does: the first two attempts throw (pg-boss retries the job), the third lands.
+    await expect(pushTracking(world.deps, { pushId: push!.id })).rejects.toThrow();
+    await expect(pushTracking(world.deps, { pushId: push!.id })).rejects.toThrow();
+    expect(await pushTracking(world.deps, { pushId: push!.id })).toBe("confirmed");
+    expect(world.simulators.ebay.fulfillments(ebayOrderId)).toHaveLength(1);
+
+    const events = await world.database.db
+      .select({ kind: syncEvents.kind, params: syncEvents.params })
+      .from(syncEvents)
+      .where(eq(syncEvents.orderId, id))
+      .orderBy(asc(syncEvents.id));
+    const attempts = events.filter((e) => e.kind === "push.attempt_failed");
+    expect(attempts.map((e) => e.params)).toEqual([
+      {
+        pushId: push!.id,
+        trackingNumber: "1Z999AA10123456790",
+        attempt: 1,
+        retrying: true,
+        reason: { code: "push.answer.unavailable", params: { platform: "ebay" } },
+        status: 500,
+        vendorCode: "30500",
+      },
+      {
+        pushId: push!.id,
+        trackingNumber: "1Z999AA10123456790",
+        attempt: 2,
+        retrying: true,
+        reason: { code: "push.answer.unavailable", params: { platform: "ebay" } },
+        status: 503,
+        vendorCode: "10001",
+      },
+    ]);
+    expect(events.map((e) => e.kind).slice(-4)).toEqual([
+      "push.attempt_failed",
+      "push.attempt_failed",
+      "push.sent",
+      "push.confirmed",
+    ]);
+
+    const detail = await loadOrderDetail(world.database.db, store, id);
+    const shownPush = detail!.shipments[0]!.pushes[0]!;
+    expect(shownPush).toMatchObject({ state: "confirmed", attempts: 3, lastError: null });
+    expect(shownPush.failedAttempts).toMatchObject([
+      { attempt: 1, status: 500, vendorCode: "30500", answer: { code: "push.answer.unavailable" } },
+      { attempt: 2, status: 503, vendorCode: "10001", answer: { code: "push.answer.unavailable" } },
+    ]);
+
+    const english = await (await page(store, id, "en")).text();
+    expect(english).toContain(`data-testid="push-attempts-${push!.id}"`);
+    expect(english).toContain("Failed attempts and what the marketplace answered");
+    expect(english).toMatch(
+      /Attempt 1 · [^<]+: ebay did not answer or was temporarily unavailable \(HTTP status 500, error code 30500\)/i,
+    );
+    expect(english).toContain("(HTTP status 503, error code 10001)");
+    expect(english).toContain(
+      "Attempt 2 to send tracking 1Z999AA10123456790 failed; it is tried again automatically",
+    );
+    const french = await (await page(store, id, "fr")).text();
+    expect(french).toContain("Tentatives échouées et réponses de la place de marché");
+    expect(french).toContain(
+      "Échec de la tentative 1 d’envoi du suivi 1Z999AA10123456790 ; nouvel essai automatique",
+    );
+    expect(french).toContain("(statut HTTP 503, code d’erreur 10001)");
   });
 
   it("GIVEN every event kind the jobs record WHEN the timeline shows it THEN it has an English and a French sentence", () => {

@@ -1,7 +1,7 @@
 import { eq, inArray } from "drizzle-orm";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { marketplaceOrders } from "../../db/schema";
+import { marketplaceOrders, shipments, syncEvents, trackingPushes } from "../../db/schema";
 import { adminHeaders, shopifySessionToken } from "../helpers/admin-auth";
 import { type AppServer, startAppServer } from "../helpers/app-server";
 import { type ImportWorld, startImportWorld } from "../helpers/import-world";
@@ -300,7 +300,11 @@ describe("orders list and CSV export routes, over HTTP on the real app", () => {
       a.ids["A-IMPORTED"]!,
     ]);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ intent: "retry", count: 1 });
+    expect(await response.json()).toEqual({
+      intent: "retry",
+      count: 1,
+      pushes: { queued: 0, resynced: 0 },
+    });
     expect(await statesOf([a.ids["A-HELD"]!, b.ids["A-HELD"]!, a.ids["A-IMPORTED"]!])).toEqual({
       [a.ids["A-HELD"]!]: "new",
       [b.ids["A-HELD"]!]: "held",
@@ -324,5 +328,79 @@ describe("orders list and CSV export routes, over HTTP on the real app", () => {
     expect((await post(a, "retry", [])).status).toBe(400);
     expect((await post(a, "retry", ["not-a-uuid"])).status).toBe(400);
     expect(await statesOf([a.ids["A-SKIPPED"]!])).toEqual({ [a.ids["A-SKIPPED"]!]: "skipped" });
+  });
+
+  /** A shipment of the order with one push in `state` (what a tracking push leaves behind). */
+  async function seedPush(store: SeededStore, key: string, state: "failed" | "confirmed") {
+    const orderId = store.ids[key]!;
+    const [shipment] = await world.database.db
+      .insert(shipments)
+      .values({
+        orderId,
+        storeId: store.store.id,
+        storeFulfillmentId: `gid://shopify/Fulfillment/${key}`,
+        carrier: "UPS",
+        trackingNumber: `1Z-${key}`,
+        shippedAt: new Date("2026-11-06T09:00:00Z"),
+        sourceUpdatedAt: new Date("2026-11-06T09:00:00Z"),
+      })
+      .returning({ id: shipments.id });
+    const [push] = await world.database.db
+      .insert(trackingPushes)
+      .values({
+        shipmentId: shipment!.id,
+        orderId,
+        accountId: store.accounts.ebay.id,
+        state,
+        carrierCode: "UPS",
+        trackingNumber: `1Z-${key}`,
+        attempts: 1,
+        lastError: state === "failed" ? { code: "connector.rejected" } : null,
+      })
+      .returning({ id: trackingPushes.id });
+    return push!.id;
+  }
+
+  const pushStatesOf = async (ids: string[]) => {
+    const rows = await world.database.db
+      .select({ id: trackingPushes.id, state: trackingPushes.state })
+      .from(trackingPushes)
+      .where(inArray(trackingPushes.id, ids));
+    return Object.fromEntries(rows.map((r) => [r.id, r.state]));
+  };
+
+  it("GIVEN orders of the Failed filter whose tracking failed, in A and in B WHEN A bulk-retries them with a held order THEN A's failed push is sent again, B's and a landed one are left alone, and the answer counts both", async () => {
+    const failedPush = await seedPush(a, "A-PUSH-FAILED", "failed");
+    const landedPush = await seedPush(a, "A-CONFIRMED", "confirmed");
+    const foreignPush = await seedPush(b, "B-1", "failed");
+    const failed = await list(a, "state=failed");
+    expect(failed.rows.map((r) => r.marketplaceOrderId)).toContain("A-PUSH-FAILED");
+
+    const response = await post(a, "retry", [
+      a.ids["A-PUSH-FAILED"]!,
+      a.ids["A-CONFIRMED"]!,
+      a.ids["A-TIE-NEXT"]!,
+      b.ids["B-1"]!,
+    ]);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      intent: "retry",
+      count: 1,
+      pushes: { queued: 1, resynced: 0 },
+    });
+    expect(await pushStatesOf([failedPush, landedPush, foreignPush])).toEqual({
+      [failedPush]: "pending",
+      [landedPush]: "confirmed",
+      [foreignPush]: "failed",
+    });
+    const events = await world.database.db
+      .select({ orderId: syncEvents.orderId, kind: syncEvents.kind })
+      .from(syncEvents)
+      .where(eq(syncEvents.kind, "push.retried"));
+    expect(events).toEqual([{ orderId: a.ids["A-PUSH-FAILED"]!, kind: "push.retried" }]);
+    const jobs = await world.jobs.boss.fetch<{ pushId: string }>("tracking.push", {
+      batchSize: 10,
+    });
+    expect(jobs.map((j) => j.data.pushId)).toEqual([failedPush]);
   });
 });

@@ -189,5 +189,7 @@ describe("a tracking push whose confirmation landed but was never recorded", () 
     const kinds = (await timelineOf(t, orderId)).map((e) => e.kind);
     expect(kinds).toContain("push.adopted");
     expect(kinds).not.toContain("push.failed");
+    // The stale attempt's timeout is no attempt of the push any more: not on its timeline either.
+    expect(kinds).not.toContain("push.attempt_failed");
   }, 60_000);
 });

@@ -304,7 +304,28 @@ describe("tracking pushes through marketplace outages and throttling", () => {
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(amazon.requestCount("confirmShipment") - before).toBe(calls);
     expect(amazon.shipmentConfirmations(amazonOrderId)).toHaveLength(0);
-    expect((await timelineOf(t, orderId)).map((e) => e.kind)).toContain("push.failed");
+    const timeline = await timelineOf(t, orderId);
+    expect(timeline.map((e) => e.kind)).toContain("push.failed");
+    // Every attempt is on the timeline with Amazon's answer; giving up keeps the last one.
+    const throttledAnswer = {
+      reason: { code: "push.answer.rate_limited", params: { platform: "amazon" } },
+      status: 429,
+    };
+    const attempts = timeline.filter((e) => e.kind === "push.attempt_failed");
+    expect(attempts.map((e) => e.params)).toEqual(
+      Array.from({ length: runs }, (_, i) =>
+        expect.objectContaining({
+          pushId: push!.id,
+          attempt: i + 1,
+          retrying: i + 1 < runs,
+          ...throttledAnswer,
+        }),
+      ),
+    );
+    expect(timeline.find((e) => e.kind === "push.failed")!.params).toEqual({
+      reason: { code: "push.gave_up", params: { attempts: runs } },
+      lastAnswer: throttledAnswer.reason,
+    });
   }, 60_000);
 
   it("GIVEN Amazon accepts a confirmation but drops its carrier WHEN the push is read back THEN it fails with push.carrier_dropped, once, without a second confirmation", async () => {

@@ -66,6 +66,10 @@ export const en = {
   "detail.pushSentAt": "Sent on {date}",
   "detail.pushConfirmedAt": "Confirmed on {date}",
   "detail.pushUpdate": "Tracking change",
+  "detail.failedAttempts": "Failed attempts and what the marketplace answered",
+  "detail.failedAttempt": "Attempt {attempt} · {date}: {answer}",
+  "detail.answerStatus": "HTTP status {status}",
+  "detail.answerCode": "error code {vendorCode}",
   "detail.retryPush": "Retry sending",
   "detail.recheckPush": "Read the shipment again",
   "detail.pushRetried": "The tracking is being sent again.",
@@ -110,6 +114,9 @@ export const en = {
   "timeline.push.sent": "Tracking {trackingNumber} sent ({carrierCode})",
   "timeline.push.adopted": "Tracking {trackingNumber} was already on the marketplace",
   "timeline.push.confirmed": "Tracking {trackingNumber} confirmed by the marketplace",
+  "timeline.push.attempt_failed": "Attempt {attempt} to send tracking {trackingNumber} failed",
+  "timeline.push.attempt_failed.retrying":
+    "Attempt {attempt} to send tracking {trackingNumber} failed; it is tried again automatically",
   "timeline.push.failed": "Sending the tracking failed",
   "timeline.push.retried": "Tracking {trackingNumber} sent again by the merchant",
   "timeline.push.resync": "Shipment read again from the store (tracking {trackingNumber})",
@@ -241,6 +248,10 @@ export const fr: Record<keyof typeof en, string> = {
   "detail.pushSentAt": "Envoyé le {date}",
   "detail.pushConfirmedAt": "Confirmé le {date}",
   "detail.pushUpdate": "Changement de suivi",
+  "detail.failedAttempts": "Tentatives échouées et réponses de la place de marché",
+  "detail.failedAttempt": "Tentative {attempt} · {date} : {answer}",
+  "detail.answerStatus": "statut HTTP {status}",
+  "detail.answerCode": "code d’erreur {vendorCode}",
   "detail.retryPush": "Renvoyer",
   "detail.recheckPush": "Relire l’expédition",
   "detail.pushRetried": "Le suivi est en cours de renvoi.",
@@ -287,6 +298,10 @@ export const fr: Record<keyof typeof en, string> = {
   "timeline.push.sent": "Suivi {trackingNumber} envoyé ({carrierCode})",
   "timeline.push.adopted": "Le suivi {trackingNumber} figurait déjà sur la place de marché",
   "timeline.push.confirmed": "Suivi {trackingNumber} confirmé par la place de marché",
+  "timeline.push.attempt_failed":
+    "Échec de la tentative {attempt} d’envoi du suivi {trackingNumber}",
+  "timeline.push.attempt_failed.retrying":
+    "Échec de la tentative {attempt} d’envoi du suivi {trackingNumber} ; nouvel essai automatique",
   "timeline.push.failed": "L’envoi du suivi a échoué",
   "timeline.push.retried": "Suivi {trackingNumber} renvoyé par le marchand",
   "timeline.push.resync": "Expédition relue depuis la boutique (suivi {trackingNumber})",
@@ -365,5 +380,6 @@ export function timelineKey(
   if (kind === "store.cancelled" && params.cancelOnMarketplace === "manual_required") {
     key += ".manual";
   }
+  if (kind === "push.attempt_failed" && params.retrying === true) key += ".retrying";
   return Object.hasOwn(en, key) ? (key as keyof typeof en) : undefined;
 }

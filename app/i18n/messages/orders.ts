@@ -50,8 +50,12 @@ export const en = {
   "orders.retried": "{count} orders are being checked again.",
   "orders.skippedOne": "1 order was set aside.",
   "orders.skipped": "{count} orders were set aside.",
+  "orders.pushesRetriedOne": "1 tracking push is being sent again.",
+  "orders.pushesRetried": "{count} tracking pushes are being sent again.",
+  "orders.pushesResyncedOne": "1 held shipment is being read again from the store.",
+  "orders.pushesResynced": "{count} held shipments are being read again from the store.",
   "orders.retryNone":
-    "None of the selected orders can be retried: only held, waiting, failed or skipped orders can.",
+    "None of the selected orders can be retried: only held, waiting, failed or skipped orders can be, and orders whose tracking failed.",
   "orders.skipNone":
     "None of the selected orders can be skipped: only new, held, waiting or failed orders can.",
   "orders.emptyTitle": "No marketplace orders yet",
@@ -125,8 +129,12 @@ export const fr: Record<keyof typeof en, string> = {
   "orders.retried": "{count} commandes sont vérifiées à nouveau.",
   "orders.skippedOne": "1 commande a été mise de côté.",
   "orders.skipped": "{count} commandes ont été mises de côté.",
+  "orders.pushesRetriedOne": "1 envoi de suivi est relancé.",
+  "orders.pushesRetried": "{count} envois de suivi sont relancés.",
+  "orders.pushesResyncedOne": "1 expédition bloquée est relue depuis la boutique.",
+  "orders.pushesResynced": "{count} expéditions bloquées sont relues depuis la boutique.",
   "orders.retryNone":
-    "Aucune des commandes choisies ne peut être réessayée : seules les commandes bloquées, en attente, en échec ou ignorées le peuvent.",
+    "Aucune des commandes choisies ne peut être réessayée : seules les commandes bloquées, en attente, en échec ou ignorées le peuvent, ainsi que celles dont le suivi a échoué.",
   "orders.skipNone":
     "Aucune des commandes choisies ne peut être ignorée : seules les commandes nouvelles, bloquées, en attente ou en échec le peuvent.",
   "orders.emptyTitle": "Aucune commande de place de marché pour l’instant",

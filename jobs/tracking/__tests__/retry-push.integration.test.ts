@@ -15,11 +15,11 @@ import {
   seedCatalog,
   startImportWorld,
 } from "../../../test/helpers/import-world";
-import { NotFoundForStore } from "../../import/held-orders";
+import { NotFoundForStore, retryOrders } from "../../import/held-orders";
 import { pollAccount } from "../../import/poll-account";
 import { processOrder } from "../../import/process-order";
 import { pushTracking } from "../push-tracking";
-import { retryPush } from "../retry-push";
+import { retryOrderPushes, retryPush } from "../retry-push";
 import { syncFulfillment } from "../sync-fulfillment";
 
 const SHIP_TO = {
@@ -208,5 +208,93 @@ describe("retrying a tracking push", () => {
     const kinds = await kindsOf(orderId);
     expect(kinds.filter((k) => k === "push.resync")).toHaveLength(2);
     expect(kinds.at(-1)).toBe("push.confirmed");
+  });
+
+  it("GIVEN a shipped order whose push eBay refused and one whose push landed WHEN the merchant bulk-retries both THEN only the failed push is queued again, once, and then lands", async () => {
+    const failed = await importAndShip({ company: "UPS", number: "1Z999AA10123456788" });
+    const landed = await importAndShip({ company: "UPS", number: "1Z999AA10123456789" });
+    await runJobs("tracking.push", async () => undefined);
+    const [failedPush] = await pushesOf(failed.orderId);
+    const [landedPush] = await pushesOf(landed.orderId);
+    expect(await pushTracking(world.deps, { pushId: landedPush!.id })).toBe("confirmed");
+    world.simulators.ebay.server.faults.add({
+      operation: "createShippingFulfillment",
+      kind: "status",
+      status: 400,
+      body: { errors: [{ errorId: 32100, message: "Invalid shipping carrier" }] },
+    });
+    expect(await pushTracking(world.deps, { pushId: failedPush!.id })).toBe("failed");
+    const selected = { storeId: store.id, orderIds: [failed.orderId, landed.orderId] };
+
+    // Another store's merchant naming these orders reaches none of their pushes.
+    const other = await installShopifyStore(world, { shop: "retry-push-bulk.myshopify.com" });
+    expect(await retryOrderPushes(merchant(), { ...selected, storeId: other.id })).toEqual({
+      queued: 0,
+      resynced: 0,
+      orders: 0,
+    });
+    expect((await pushesOf(failed.orderId))[0]!.state).toBe("failed");
+
+    // Imported orders are not re-checked: only their tracking is retried.
+    expect(await retryOrders(merchant(), selected)).toBe(0);
+    expect(await retryOrderPushes(merchant(), selected)).toEqual({
+      queued: 1,
+      resynced: 0,
+      orders: 1,
+    });
+    expect((await pushesOf(failed.orderId))[0]).toMatchObject({
+      state: "pending",
+      lastError: null,
+    });
+    expect((await pushesOf(landed.orderId))[0]).toMatchObject({ state: "confirmed" });
+    expect((await kindsOf(failed.orderId)).filter((k) => k === "push.retried")).toHaveLength(1);
+    expect(await kindsOf(landed.orderId)).not.toContain("push.retried");
+    const [order] = await world.database.db
+      .select({ trackingState: marketplaceOrders.trackingState })
+      .from(marketplaceOrders)
+      .where(eq(marketplaceOrders.id, failed.orderId));
+    expect(order!.trackingState).toBe("pending");
+
+    // Pressed again before the job ran: the push is on its way, nothing is queued twice.
+    expect(await retryOrderPushes(merchant(), selected)).toEqual({
+      queued: 0,
+      resynced: 0,
+      orders: 0,
+    });
+    const outcomes = await runJobs("tracking.push", (data: { pushId: string }) =>
+      pushTracking(world.deps, { pushId: data.pushId }),
+    );
+    expect(outcomes).toEqual(["confirmed"]);
+    const ebayOrderId = await world.database.db
+      .select({ id: marketplaceOrders.marketplaceOrderId })
+      .from(marketplaceOrders)
+      .where(eq(marketplaceOrders.id, failed.orderId));
+    expect(world.simulators.ebay.fulfillments(ebayOrderId[0]!.id)).toHaveLength(1);
+  });
+
+  it("GIVEN a shipped order whose push is held for a missing carrier WHEN the merchant bulk-retries it THEN its fulfillment is read again from the store, as from the order page", async () => {
+    const { orderId, sync, outcome } = await importAndShip({
+      company: "",
+      number: "1Z999AA10123456791",
+    });
+    expect(outcome).toBe("held");
+    const selected = { storeId: store.id, orderIds: [orderId] };
+
+    expect(await retryOrderPushes(merchant(), selected)).toEqual({
+      queued: 0,
+      resynced: 1,
+      orders: 1,
+    });
+    expect(await pushesOf(orderId)).toEqual([]);
+    expect(await kindsOf(orderId)).toContain("push.resync");
+    // Still no carrier in the store: the shipment read again is held again, with its reason.
+    const reads: (typeof sync)[] = [];
+    expect(
+      await runJobs("fulfillment.sync", (data: typeof sync) => {
+        reads.push(data);
+        return syncFulfillment(world.deps, data);
+      }),
+    ).toEqual(["held"]);
+    expect(reads).toEqual([expect.objectContaining(sync)]);
   });
 });

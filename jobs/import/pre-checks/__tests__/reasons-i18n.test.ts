@@ -3,8 +3,19 @@ import { LOCALES } from "../../../../app/i18n/locales";
 import {
   formatReason,
   PIPELINE_REASON_MESSAGES,
+  PLATFORM_NAMES,
   REASON_MESSAGES,
 } from "../../../../app/i18n/reasons";
+import { TRACKING_REASON_MESSAGES } from "../../../../app/i18n/tracking-reasons";
+import {
+  AuthExpired,
+  AuthRevoked,
+  NotFound,
+  type Platform,
+  RateLimited,
+  Rejected,
+  Transient,
+} from "../../../../connectors/errors";
 import { DEFAULT_ACCOUNT_SETTINGS } from "../../../../db/account-settings";
 import { variantRef } from "../../../../connectors/types";
 import { PRE_CHECK_REASON_CODES, PRE_CHECK_REASON_PARAMS, runPreChecks } from "../index";
@@ -81,17 +92,92 @@ describe("reason messages", () => {
       expect(code in REASON_MESSAGES, code).toBe(false);
       expect(placeholders(messages.fr), code).toEqual(placeholders(messages.en));
     }
+  });
+
+  it("GIVEN a store refusal stored with the raw platform id (as process-order.ts stores it) WHEN formatting THEN the brand name is shown in both languages", () => {
+    const reason = {
+      code: "store.rejected",
+      params: { platform: "bigcommerce", message: "Variant is archived" },
+    };
+    expect(formatReason("fr", reason)).toBe(
+      "La boutique (BigCommerce) a refusé la commande : Variant is archived",
+    );
+    expect(formatReason("en", reason)).toBe(
+      "The store (BigCommerce) refused the order: Variant is archived",
+    );
     expect(
-      formatReason("fr", {
-        code: "store.rejected",
-        params: { platform: "Shopify", message: "Variant is archived" },
-      }),
-    ).toBe("La boutique (Shopify) a refusé la commande : Variant is archived");
+      formatReason("en", { ...reason, params: { ...reason.params, platform: "shopify" } }),
+    ).toBe("The store (Shopify) refused the order: Variant is archived");
   });
 
   it("GIVEN fields joined with comma and space (as store-order.ts stores them) WHEN formatting THEN they are labelled too", () => {
     expect(
       formatReason("en", { code: "address.incomplete", params: { fields: "line1, countryCode" } }),
     ).toBe("The shipping address is missing: address line 1 and country");
+  });
+});
+
+describe("platform names in reasons", () => {
+  const platforms = Object.keys(PLATFORM_NAMES) as Platform[];
+  const rawId = (platform: Platform) => new RegExp(`\\b${platform}\\b`);
+
+  it("GIVEN the errors every connector raises WHEN their merchant message is formatted THEN it names the platform by its brand, never by its id", () => {
+    const init = (platform: Platform) => ({ platform, operation: "getOrder", message: "x" });
+    for (const platform of platforms) {
+      const errors = [
+        new RateLimited({ ...init(platform), retryAfterMs: 1000 }),
+        new AuthExpired(init(platform)),
+        new AuthRevoked(init(platform)),
+        new NotFound(init(platform)),
+        new Rejected({ ...init(platform), vendorMessage: "Bad request" }),
+        new Transient(init(platform)),
+      ];
+      for (const error of errors) {
+        for (const locale of LOCALES) {
+          const text = formatReason(locale, error.merchant);
+          expect(text, `${error.kind} ${locale}`).toContain(PLATFORM_NAMES[platform]);
+          expect(text, `${error.kind} ${locale}`).not.toMatch(rawId(platform));
+        }
+      }
+    }
+  });
+
+  it("GIVEN tracking and cancellation reasons already stored with a raw id WHEN formatted THEN they read with the brand name", () => {
+    expect(formatReason("fr", { code: "push.order_not_found", params: { platform: "ebay" } })).toBe(
+      "eBay ne connaît plus cette commande",
+    );
+    expect(formatReason("en", { code: "push.order_not_found", params: { platform: "ebay" } })).toBe(
+      "eBay no longer knows this order",
+    );
+    expect(
+      formatReason("fr", { code: "cancel.unconfirmed", params: { platform: "amazon", hours: 48 } }),
+    ).toBe(
+      "Amazon n’a pas confirmé l’annulation au bout de 48 heures : vérifiez la commande sur Amazon",
+    );
+  });
+
+  it("GIVEN every message with a platform parameter WHEN formatted for every platform THEN no raw id is left and a leading platform starts with its brand", () => {
+    const templates = { ...PIPELINE_REASON_MESSAGES, ...TRACKING_REASON_MESSAGES };
+    const withPlatform = Object.entries(templates).filter(([, messages]) =>
+      messages.en.includes("{platform}"),
+    );
+    expect(withPlatform.length).toBeGreaterThan(0);
+    for (const [code, messages] of withPlatform) {
+      for (const locale of LOCALES) {
+        for (const platform of platforms) {
+          const text = formatReason(locale, { code, params: { platform, message: "m", hours: 1 } });
+          expect(text, `${code} ${locale}`).not.toMatch(rawId(platform));
+          if (messages[locale].startsWith("{platform}")) {
+            expect(text.startsWith(PLATFORM_NAMES[platform]), `${code} ${locale}`).toBe(true);
+          }
+        }
+      }
+    }
+  });
+
+  it("GIVEN a platform value that is not a known id WHEN formatted THEN it is shown as stored", () => {
+    expect(formatReason("en", { code: "connector.notFound", params: { platform: "Etsy" } })).toBe(
+      "Etsy could not find what we asked for",
+    );
   });
 });
