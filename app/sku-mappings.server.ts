@@ -3,7 +3,11 @@ import { stringify } from "csv-stringify/sync";
 import { and, asc, eq, ilike, or } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { marketplaceAccounts, skuMappings } from "../db/schema";
-import { type MerchantActionDeps, saveSkuMapping } from "../jobs/import/held-orders";
+import {
+  type MerchantActionDeps,
+  saveSkuMapping,
+  saveSkuMappings,
+} from "../jobs/import/held-orders";
 import { ALL_ACCOUNTS, MAX_SKU_LENGTH } from "./sku-mapping-rules";
 
 /** Column names of the CSV file, in this order; the importer also takes them in any order. */
@@ -120,8 +124,8 @@ export type CsvImportResult =
 
 /**
  * Imports a mapping file. Every line is checked first and nothing is saved unless every line is
- * valid, so the merchant fixes the lines listed and uploads the same file again. Each mapping is
- * then saved as one added by hand (held orders using its SKU are re-checked).
+ * valid, so the merchant fixes the lines listed and uploads the same file again. The mappings are
+ * then saved together, each as one added by hand (held orders using its SKU are re-checked).
  */
 export async function importSkuMappingsCsv(
   deps: MerchantActionDeps,
@@ -181,10 +185,10 @@ export async function importSkuMappingsCsv(
   });
   if (errors.length > 0) return { ok: false, rowErrors: errors };
 
-  let rechecked = 0;
-  for (const row of valid) {
-    rechecked += (await saveSkuMapping(deps, { storeId, ...row })).rechecked;
-  }
+  const { rechecked } = await saveSkuMappings(
+    deps,
+    valid.map((row) => ({ storeId, ...row })),
+  );
   return { ok: true, saved: valid.length, rechecked };
 }
 

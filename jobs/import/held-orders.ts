@@ -101,71 +101,102 @@ export async function skipOrders(
   });
 }
 
+export interface SkuMappingInput {
+  storeId: string;
+  accountId: string | null;
+  marketplaceSku: string;
+  storeSku: string;
+  variantRef?: string | undefined;
+}
+
 /**
  * Saves a SKU mapping (for one account, or all of the store's when `accountId` is null) and
  * re-checks the held orders that have a line with that marketplace SKU.
  */
 export async function saveSkuMapping(
   deps: MerchantActionDeps,
-  input: {
-    storeId: string;
-    accountId: string | null;
-    marketplaceSku: string;
-    storeSku: string;
-    variantRef?: string | undefined;
-  },
+  input: SkuMappingInput,
+): Promise<{ rechecked: number }> {
+  return deps.db.transaction((tx) => saveMappingIn(deps, tx, input, new Set()));
+}
+
+/**
+ * A file of mappings: every one saved, or none (one transaction, so a failure halfway leaves the
+ * mappings as they were and the merchant imports the same file again). An order held for several
+ * of the file's SKUs is re-checked once.
+ */
+export async function saveSkuMappings(
+  deps: MerchantActionDeps,
+  inputs: readonly SkuMappingInput[],
+): Promise<{ rechecked: number }> {
+  return deps.db.transaction(async (tx) => {
+    const queued = new Set<string>();
+    let rechecked = 0;
+    for (const input of inputs) {
+      rechecked += (await saveMappingIn(deps, tx, input, queued)).rechecked;
+    }
+    return { rechecked };
+  });
+}
+
+/** `queued`: orders this transaction already re-checks, not queued again. */
+async function saveMappingIn(
+  deps: MerchantActionDeps,
+  tx: Tx,
+  input: SkuMappingInput,
+  queued: Set<string>,
 ): Promise<{ rechecked: number }> {
   const marketplaceSku = input.marketplaceSku.trim();
   const storeSku = input.storeSku.trim();
   if (!marketplaceSku || !storeSku) throw new RangeError("both SKUs are required");
-  return deps.db.transaction(async (tx) => {
-    if (input.accountId) await assertAccountOfStore(tx, input.storeId, input.accountId);
-    // The unique index is on an expression (store, account or none, lower(trim(sku))), which an
-    // ON CONFLICT target cannot name through drizzle: look the row up the same way instead.
-    const [existing] = await tx
-      .select({ id: skuMappings.id })
-      .from(skuMappings)
-      .where(
-        and(
-          eq(skuMappings.storeId, input.storeId),
-          input.accountId
-            ? eq(skuMappings.accountId, input.accountId)
-            : isNull(skuMappings.accountId),
-          sql`lower(btrim(${skuMappings.marketplaceSku})) = lower(${marketplaceSku})`,
-        ),
-      );
-    if (existing) {
-      await tx
-        .update(skuMappings)
-        .set({ storeSku, variantRef: input.variantRef ?? null, updatedAt: new Date() })
-        .where(eq(skuMappings.id, existing.id));
-    } else {
-      await tx.insert(skuMappings).values({
-        storeId: input.storeId,
-        accountId: input.accountId,
-        marketplaceSku,
-        storeSku,
-        variantRef: input.variantRef ?? null,
-      });
-    }
-    const orders = await tx
-      .selectDistinct(ORDER_REF)
-      .from(marketplaceOrders)
-      .innerJoin(marketplaceOrderLines, eq(marketplaceOrderLines.orderId, marketplaceOrders.id))
-      .where(
-        and(
-          eq(marketplaceOrders.storeId, input.storeId),
-          eq(marketplaceOrders.state, "held"),
-          sql`lower(btrim(${marketplaceOrderLines.sku})) = lower(${marketplaceSku})`,
-          ...(input.accountId ? [eq(marketplaceOrders.accountId, input.accountId)] : []),
-        ),
-      );
-    const rechecked = await enqueueRecheck(deps, tx, orders, {
-      cause: "sku_mapping",
-      sku: marketplaceSku,
+  if (input.accountId) await assertAccountOfStore(tx, input.storeId, input.accountId);
+  // The unique index is on an expression (store, account or none, lower(trim(sku))), which an
+  // ON CONFLICT target cannot name through drizzle: look the row up the same way instead.
+  const [existing] = await tx
+    .select({ id: skuMappings.id })
+    .from(skuMappings)
+    .where(
+      and(
+        eq(skuMappings.storeId, input.storeId),
+        input.accountId
+          ? eq(skuMappings.accountId, input.accountId)
+          : isNull(skuMappings.accountId),
+        sql`lower(btrim(${skuMappings.marketplaceSku})) = lower(${marketplaceSku})`,
+      ),
+    );
+  if (existing) {
+    await tx
+      .update(skuMappings)
+      .set({ storeSku, variantRef: input.variantRef ?? null, updatedAt: new Date() })
+      .where(eq(skuMappings.id, existing.id));
+  } else {
+    await tx.insert(skuMappings).values({
+      storeId: input.storeId,
+      accountId: input.accountId,
+      marketplaceSku,
+      storeSku,
+      variantRef: input.variantRef ?? null,
     });
-    return { rechecked };
+  }
+  const orders = await tx
+    .selectDistinct(ORDER_REF)
+    .from(marketplaceOrders)
+    .innerJoin(marketplaceOrderLines, eq(marketplaceOrderLines.orderId, marketplaceOrders.id))
+    .where(
+      and(
+        eq(marketplaceOrders.storeId, input.storeId),
+        eq(marketplaceOrders.state, "held"),
+        sql`lower(btrim(${marketplaceOrderLines.sku})) = lower(${marketplaceSku})`,
+        ...(input.accountId ? [eq(marketplaceOrders.accountId, input.accountId)] : []),
+      ),
+    );
+  const fresh = orders.filter((order) => !queued.has(order.id));
+  for (const order of fresh) queued.add(order.id);
+  const rechecked = await enqueueRecheck(deps, tx, fresh, {
+    cause: "sku_mapping",
+    sku: marketplaceSku,
   });
+  return { rechecked };
 }
 
 /**

@@ -1,8 +1,8 @@
 import { parse } from "csv-parse/sync";
-import { eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportSkuMappingsCsv, importSkuMappingsCsv } from "../../app/sku-mappings.server";
-import { marketplaceOrders, skuMappings, type StoreRow } from "../../db/schema";
+import { marketplaceOrders, skuMappings, type StoreRow, syncEvents } from "../../db/schema";
 import { pollAccount } from "../../jobs/import/poll-account";
 import { processOrder } from "../../jobs/import/process-order";
 import { adminHeaders, startAdminAppServer } from "../helpers/admin-auth";
@@ -154,6 +154,74 @@ describe("SKU mappings: CSV import and export, list, delete, variant search", ()
         { marketplaceSku: "eb-red, large", storeSku: "MUG-RED", accountId: null },
       ]),
     );
+  });
+
+  it("GIVEN an order held for two unknown SKUs WHEN one file maps both THEN it is re-checked once; and WHEN saving fails halfway through a file THEN no mapping of it is kept", async () => {
+    const ebayOrderId = world.simulators.ebay.seedOrder({
+      seller,
+      lines: [
+        { sku: "eb-two-a", title: "Cup A", quantity: 1, unitPrice: "9.00" },
+        { sku: "eb-two-b", title: "Cup B", quantity: 1, unitPrice: "9.00" },
+      ],
+      shipTo: SHIP_TO,
+    });
+    await pollAccount(world.deps, { accountId });
+    await drainOrders();
+    const file = (suffix: string) =>
+      "store_sku,marketplace_sku,account\r\n" +
+      `MUG-BLUE,eb-two-a${suffix},all\r\nMUG-RED,eb-two-b${suffix},all\r\n`;
+
+    // The second mapping's re-check cannot be queued: the first mapping must go too.
+    let sends = 0;
+    const failing = {
+      db: world.database.db,
+      jobs: {
+        ...world.jobs,
+        send: (async (...args: Parameters<typeof world.jobs.send>) => {
+          sends += 1;
+          if (sends > 1) throw new Error("queue unavailable");
+          return world.jobs.send(...args);
+        }) as typeof world.jobs.send,
+      },
+    };
+    // One order held for both SKUs (queued by the first mapping), one for the second only.
+    world.simulators.ebay.seedOrder({
+      seller,
+      lines: [
+        { sku: "eb-two-a-x", title: "Cup A", quantity: 1, unitPrice: "9.00" },
+        { sku: "eb-two-b-x", title: "Cup B", quantity: 1, unitPrice: "9.00" },
+      ],
+      shipTo: SHIP_TO,
+    });
+    world.simulators.ebay.seedOrder({
+      seller,
+      lines: [{ sku: "eb-two-b-x", title: "Cup B", quantity: 1, unitPrice: "9.00" }],
+      shipTo: SHIP_TO,
+    });
+    await pollAccount(world.deps, { accountId });
+    await drainOrders();
+    await expect(importSkuMappingsCsv(failing, store.id, file("-x"))).rejects.toThrow(
+      "queue unavailable",
+    );
+    const skus = (await mappingsOf(store.id)).map((m) => m.marketplaceSku);
+    expect(skus).not.toContain("eb-two-a-x");
+    expect(skus).not.toContain("eb-two-b-x");
+
+    const result = await importSkuMappingsCsv(deps(), store.id, file(""));
+    expect(result).toEqual({ ok: true, saved: 2, rechecked: 1 });
+    const [order] = await world.database.db
+      .select({ id: marketplaceOrders.id })
+      .from(marketplaceOrders)
+      .where(eq(marketplaceOrders.marketplaceOrderId, ebayOrderId));
+    const rechecks = await world.database.db
+      .select({ kind: syncEvents.kind })
+      .from(syncEvents)
+      .where(and(eq(syncEvents.orderId, order!.id), eq(syncEvents.kind, "order.recheck")));
+    expect(rechecks).toHaveLength(1);
+    // The tests after this one count the store's mappings.
+    await world.database.db
+      .delete(skuMappings)
+      .where(inArray(skuMappings.marketplaceSku, ["eb-two-a", "eb-two-b"]));
   });
 
   it("GIVEN the store's mappings WHEN they are exported THEN the file lists them as the importer reads them, and importing it again changes nothing", async () => {
