@@ -7,6 +7,7 @@ import { isConnectorError } from "../connectors/errors";
 import type { KeyRing } from "../db/encryption";
 import type { StoreRow } from "../db/schema";
 import { findStore, upsertInstalledStore } from "../db/stores";
+import { recheckStoreAccessHolds } from "../jobs/import/held-orders";
 import { type Locale, matchLocale } from "./i18n/locales";
 import type { Services } from "./services.server";
 
@@ -224,6 +225,8 @@ export async function completeBigCommerceInstall(
     await services.jobs?.send(tx, "tracking.reconcile_store", { storeId: row.id });
     return row;
   });
+  // Orders held while the store's grant was gone go through the checks again.
+  if (services.jobs) await recheckStoreAccessHolds({ ...services, jobs: services.jobs }, store.id);
   if (!services.jobs) {
     services.logger.warn(
       { storeId: store.id },

@@ -8,6 +8,7 @@ import {
 import { DrizzleSessionStoragePostgres } from "@shopify/shopify-app-session-storage-drizzle";
 import { shopifySessions, type StoreRow } from "../db/schema";
 import { upsertInstalledStore } from "../db/stores";
+import { recheckStoreAccessHolds } from "../jobs/import/held-orders";
 import { getServices } from "./services.server";
 import { copyTokensToStore, EncryptedSessionStorage } from "./session-storage.server";
 
@@ -86,7 +87,10 @@ export async function recordShopifyInstall(session: {
       scopes: session.scope ?? "",
     },
   );
-  await getServices().jobs?.send(db, "tracking.reconcile_store", { storeId: store.id });
+  const { jobs } = getServices();
+  await jobs?.send(db, "tracking.reconcile_store", { storeId: store.id });
+  // A token exchange after the store's token was lost: orders held meanwhile are checked again.
+  if (jobs) await recheckStoreAccessHolds({ db, jobs }, store.id);
   logger.info({ shop: session.shop }, "shopify store installed");
   return store;
 }

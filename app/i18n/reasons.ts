@@ -99,6 +99,10 @@ export const PIPELINE_REASON_MESSAGES: Record<string, Record<Locale, string>> = 
     en: "The store ({platform}) refused the order: {message}",
     fr: "La boutique ({platform}) a refusé la commande : {message}",
   },
+  "store.access_revoked": {
+    en: "Marketsync can no longer reach the store ({platform}): open Marketsync from your store admin to restore access; held orders are then checked again",
+    fr: "Marketsync n’a plus accès à la boutique ({platform}) : ouvrez Marketsync depuis l’administration de votre boutique pour rétablir l’accès ; les commandes bloquées seront alors vérifiées à nouveau",
+  },
 };
 
 /**

@@ -9,7 +9,7 @@ import {
   skuMappings,
 } from "../../db/schema";
 import type { JobQueue } from "../boss";
-import { SKIPPED_BY_MERCHANT } from "./process-order";
+import { SKIPPED_BY_MERCHANT, STORE_ACCESS_REVOKED } from "./process-order";
 
 /**
  * What the merchant does to orders that did not import: retry, set aside, fix a SKU or a setting.
@@ -52,6 +52,29 @@ async function enqueueRecheck(
     await deps.jobs.send(tx, "order.process", { orderId: order.id, accountId: order.accountId });
   }
   return orders.length;
+}
+
+/**
+ * Access to the store is back (a reinstall, or the admin's token exchange after the token was
+ * lost): the orders held because it was gone go through the pre-checks again.
+ */
+export async function recheckStoreAccessHolds(
+  deps: MerchantActionDeps,
+  storeId: string,
+): Promise<number> {
+  return deps.db.transaction(async (tx) => {
+    const orders = await tx
+      .select(ORDER_REF)
+      .from(marketplaceOrders)
+      .where(
+        and(
+          eq(marketplaceOrders.storeId, storeId),
+          eq(marketplaceOrders.state, "held"),
+          sql`${marketplaceOrders.holdReasons} @> ${JSON.stringify([{ code: STORE_ACCESS_REVOKED }])}::jsonb`,
+        ),
+      );
+    return enqueueRecheck(deps, tx, orders, { cause: "store_access" });
+  });
 }
 
 /** "Retry": held, waiting, failed or merchant-skipped orders go through the pre-checks again. */

@@ -32,6 +32,8 @@ export type ProcessResult =
 
 /** The reason a merchant's own "skip" leaves on an order, so re-polls leave it alone. */
 export const SKIPPED_BY_MERCHANT = "order.skipped_by_merchant";
+/** The hold of an order whose store no longer accepts our token (re-checked when it does). */
+export const STORE_ACCESS_REVOKED = "store.access_revoked";
 
 /**
  * One marketplace order: pre-checks, then exactly one store order.
@@ -181,9 +183,19 @@ export async function processOrder(
     return "imported";
   } catch (error) {
     if (error instanceof AuthRevoked && error.platform === store.platform) {
-      // The store's grant is gone: nothing to do until it is reinstalled; retrying won't help.
+      // The store's grant is gone and retrying won't bring it back. Held, not left as it was: the
+      // merchant sees why, and restoring access (the next install or admin token exchange)
+      // re-checks these orders (recheckStoreAccessHolds).
       deps.logger.warn({ storeId: store.id, ...error.toLog() }, "store access revoked");
-      return "unchanged";
+      await settle(
+        deps.db,
+        row.id,
+        store.id,
+        "held",
+        [{ code: STORE_ACCESS_REVOKED, params: { platform: store.platform } }],
+        row.checkResults,
+      );
+      return "held";
     }
     if (error instanceof AuthRevoked) {
       await markNeedsReconnect(deps.db, account.id);

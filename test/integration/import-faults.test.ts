@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isConnectorError } from "../../connectors/errors";
 import { encryptCredentials } from "../../db/accounts";
 import { marketplaceAccounts, marketplaceOrders, orderLinks, type StoreRow } from "../../db/schema";
+import { upsertInstalledStore } from "../../db/stores";
+import { recheckStoreAccessHolds } from "../../jobs/import/held-orders";
 import { pollAccount, type PollResult } from "../../jobs/import/poll-account";
 import { startWorker, type Worker } from "../../jobs/worker";
 import { SIM_CLIENT_ID, SIM_REFRESH_TOKEN, SIM_SELLER_ID } from "../simulators/amazon";
@@ -257,6 +259,46 @@ describe("import under faults", () => {
     expect(served(ebay, 503) + served(ebay, 429)).toBe(2);
     expect(served(amazon, 500) + served(amazon, 429)).toBe(2);
   }, 180_000);
+
+  it("GIVEN a Shopify store whose token stopped working WHEN its orders are processed THEN they are held with a reason the merchant can act on; AND WHEN access is restored THEN they are checked again and imported, once each", async () => {
+    const store = await shopify();
+    const seller = unique("lost_store_");
+    const accountId = await connectEbayAccount(world, store, { username: seller });
+    // No refresh token (a non-expiring install): nothing can renew it.
+    world.simulators.shopify.expireAccessTokens(store.externalId);
+    const ids = seedEbay(seller, 2);
+
+    await pollAccount(world.deps, { accountId });
+    await waitUntil(
+      "both orders held",
+      async () => {
+        const states = await statesOf(accountId);
+        return ids.every((id) => states.get(id) === "held");
+      },
+      60_000,
+    );
+    const holds = await world.deps.db
+      .select({ reasons: marketplaceOrders.holdReasons })
+      .from(marketplaceOrders)
+      .where(eq(marketplaceOrders.accountId, accountId));
+    for (const { reasons } of holds) {
+      expect(reasons).toEqual([{ code: "store.access_revoked", params: { platform: "shopify" } }]);
+    }
+    expect(storeOrderCounts(store).size).toBe(0);
+
+    // The merchant opens the app: the admin's token exchange records a new token.
+    await upsertInstalledStore(world.deps, {
+      platform: "shopify",
+      externalId: store.externalId,
+      accessToken: world.simulators.shopify.issueAccessToken(store.externalId),
+      scopes: store.scopes,
+    });
+    expect(await recheckStoreAccessHolds(world.deps, store.id)).toBe(2);
+
+    await waitUntil("both orders imported", () => allImported(accountId, ids), 60_000);
+    const counts = storeOrderCounts(store);
+    expect(ids.map((id) => counts.get(id))).toEqual([1, 1]);
+  }, 90_000);
 
   it("GIVEN an eBay account whose refresh token was revoked WHEN it is polled THEN the poll says reconnect, the account needs reconnecting and nothing is imported or lost; AND WHEN the seller reconnects (new grant) THEN the next poll imports every order", async () => {
     const store = await shopify();

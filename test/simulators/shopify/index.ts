@@ -184,6 +184,8 @@ export interface ShopifySimulator {
   subscriptions(shop: string): { id: string; topic: string; uri: string }[];
   /** Makes the shop's current access token(s) expired (401 until refreshed). */
   expireAccessTokens(shop: string): void;
+  /** A new, non-expiring access token for an existing shop (what a new token exchange issues). */
+  issueAccessToken(shop: string): string;
   /** Empties the shop's cost bucket (the next query is THROTTLED). */
   drainBucket(shop: string): void;
 }
@@ -1189,6 +1191,12 @@ export async function startShopifySimulator(
       for (const record of accessTokens.values()) {
         if (record.shop === domain.toLowerCase()) record.expiresAt = Date.now() - 1;
       }
+    },
+    issueAccessToken(domain) {
+      const shop = shopOf(domain);
+      const accessToken = `shpat_${randomUUID().replace(/-/g, "")}`;
+      accessTokens.set(accessToken, { shop: shop.domain, expiresAt: undefined });
+      return accessToken;
     },
     drainBucket(domain) {
       const shop = shopOf(domain);
