@@ -459,19 +459,27 @@ function ResourcePickerButton({
 function CsvCard({ busy }: { busy: boolean }) {
   const t = useTranslate();
   const [exporting, setExporting] = useState(false);
+  const [exportFailed, setExportFailed] = useState(false);
   // A download through fetch: inside the Shopify admin, App Bridge adds the session token to
-  // fetch calls, which a plain link would not carry.
+  // fetch calls, which a plain link would not carry. A mappings file is small: held in memory.
   const exportCsv = async () => {
     setExporting(true);
+    setExportFailed(false);
     try {
       const response = await fetch("/app/sku-mappings-export");
-      if (!response.ok) return;
+      if (!response.ok) throw new Error(`export answered ${response.status}`);
       const url = URL.createObjectURL(await response.blob());
       const link = document.createElement("a");
       link.href = url;
       link.download = "sku-mappings.csv";
+      // Some browsers ignore a click on a detached link, or cancel a download whose URL is
+      // revoked at once.
+      document.body.append(link);
       link.click();
-      URL.revokeObjectURL(url);
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch {
+      setExportFailed(true);
     } finally {
       setExporting(false);
     }
@@ -485,6 +493,11 @@ function CsvCard({ busy }: { busy: boolean }) {
         <Text as="p" tone="subdued">
           {t("skuMap.csvHelp")}
         </Text>
+        {exportFailed && (
+          <Banner tone="critical" onDismiss={() => setExportFailed(false)}>
+            <p>{t("skuMap.exportFailed")}</p>
+          </Banner>
+        )}
         <Form method="post" encType="multipart/form-data">
           <input type="hidden" name="intent" value="import" />
           <InlineStack gap="200" blockAlign="center">

@@ -162,6 +162,7 @@ export const en = {
   "skuMap.csvHelp":
     "CSV columns: store_sku, marketplace_sku, account (“all”, or the account as in the export, e.g. ebay:seller).",
   "skuMap.export": "Export CSV",
+  "skuMap.exportFailed": "The mappings could not be downloaded. Try again in a moment.",
   "skuMap.importFile": "CSV file",
   "skuMap.import": "Import",
   "skuMap.imported":
@@ -351,6 +352,8 @@ export const fr: Record<keyof typeof en, string> = {
   "skuMap.csvHelp":
     "Colonnes CSV : store_sku, marketplace_sku, account (« all », ou le compte tel qu’il figure dans l’export, p. ex. ebay:vendeur).",
   "skuMap.export": "Exporter en CSV",
+  "skuMap.exportFailed":
+    "Les correspondances n’ont pas pu être téléchargées. Réessayez dans un instant.",
   "skuMap.importFile": "Fichier CSV",
   "skuMap.import": "Importer",
   "skuMap.imported":
