@@ -2,7 +2,8 @@ import { createHmac } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf } from "../../db/client";
-import { stores } from "../../db/schema";
+import { marketplaceOrders, stores } from "../../db/schema";
+import { unregisterShopOverride } from "../../connectors/shopify/fetch-override";
 import { SHOPIFY_SESSION_CONTEXT } from "../../db/shopify-tokens";
 import { decryptStoreRefresh, decryptStoreToken } from "../../db/stores";
 import { storeConnectorFor } from "../../jobs/import/connectors";
@@ -22,6 +23,7 @@ import {
   startShopifyTokenExchange,
 } from "../helpers/shopify-token-exchange";
 import { SIM_SHOPIFY_APP } from "../simulators";
+import { seedStoreOrders } from "./order-list-fixtures";
 
 const SHOP = "install-tests.myshopify.com";
 const HOST = Buffer.from("admin.shopify.com/store/install-tests").toString("base64url");
@@ -177,6 +179,34 @@ describe("Shopify admin authentication through @shopify/shopify-app-remix", () =
 
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ shop: SHOP, embedded: true, locale: "fr" });
+  });
+
+  it("GIVEN orders held because the shop's token was lost WHEN the merchant opens the app and a new token is exchanged THEN those orders are checked again", async () => {
+    const seeded = await seedStoreOrders(world.database.db, world.deps.keyring, NEW_SHOP, [
+      { key: "LOST-1", account: "ebay", state: "held", createdAt: "2026-11-01T10:00:00Z" },
+      { key: "OTHER-1", account: "ebay", state: "held", createdAt: "2026-11-01T10:00:00Z" },
+    ]);
+    await world.database.db
+      .update(marketplaceOrders)
+      .set({ holdReasons: [{ code: "store.access_revoked", params: { platform: "shopify" } }] })
+      .where(eq(marketplaceOrders.id, seeded.ids["LOST-1"]!));
+    await world.database.db.execute(sql`delete from shopify_sessions where shop = ${NEW_SHOP}`);
+    // The worker's connector (the refresh test) routed this shop's OAuth calls straight to the
+    // simulator, which has no token exchange: give them back to the exchange endpoint.
+    unregisterShopOverride(NEW_SHOP);
+
+    const response = await get(
+      `/app?embedded=1&shop=${NEW_SHOP}&host=${NEW_HOST}&id_token=${shopifySessionToken(NEW_SHOP)}`,
+    );
+
+    expect(response.status).toBe(200);
+    const queued = rowsOf<{ data: { orderId: string } }>(
+      await world.database.db.execute(
+        sql`select data from pgboss.job where name = 'order.process'`,
+      ),
+    ).map((job) => job.data.orderId);
+    expect(queued).toContain(seeded.ids["LOST-1"]);
+    expect(queued).not.toContain(seeded.ids["OTHER-1"]);
   });
 
   it("GIVEN a staff member whose admin is in French and whose browser is in English WHEN the app's own navigations drop ?locale= THEN the app stays French for them, another staff member keeps their own language, and ?locale=en switches back", async () => {
