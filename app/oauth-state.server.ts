@@ -1,6 +1,6 @@
-import { randomBytes, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import type { KeyRing } from "../db/encryption";
+import { readSignedToken, signToken, tokenNonce } from "./signed-token.server";
 
 /**
  * The OAuth `state` of a marketplace consent: which store asked, for which platform (and which
@@ -64,10 +64,9 @@ export function signOAuthState(
     ...(input.region ? { r: input.region } : {}),
     ...(input.marketplaceIds?.length ? { m: input.marketplaceIds } : {}),
     x: now.getTime() + OAUTH_STATE_TTL_MS,
-    n: randomBytes(12).toString("base64url"),
+    n: tokenNonce(),
   };
-  const body = Buffer.from(JSON.stringify(payloadSchema.parse(payload)), "utf8");
-  return `${body.toString("base64url")}.${keyring.blindIndex(body.toString("hex"), CONTEXT)}`;
+  return signToken(keyring, CONTEXT, payloadSchema, payload);
 }
 
 /**
@@ -79,26 +78,9 @@ export function verifyOAuthState(
   token: string | null | undefined,
   expect: { platform: "ebay" | "amazon"; storeId?: string | undefined; now?: Date | undefined },
 ): VerifiedOAuthState {
-  if (!token || token.length > 2_000) return { ok: false, problem: "malformed" };
-  const dot = token.indexOf(".");
-  if (dot <= 0) return { ok: false, problem: "malformed" };
-  const encoded = token.slice(0, dot);
-  const signature = token.slice(dot + 1);
-  if (!/^[A-Za-z0-9_-]+$/.test(encoded)) return { ok: false, problem: "malformed" };
-  const body = Buffer.from(encoded, "base64url");
-  // Re-encoding must give the same text: no second spelling of one payload passes.
-  if (body.toString("base64url") !== encoded) return { ok: false, problem: "malformed" };
-  const expected = keyring
-    .blindIndexes(body.toString("hex"), CONTEXT)
-    .find((candidate) => candidate.split(":")[0] === signature.split(":")[0]);
-  if (!expected || !sameText(expected, signature)) return { ok: false, problem: "bad_signature" };
-
-  let payload: z.output<typeof payloadSchema>;
-  try {
-    payload = payloadSchema.parse(JSON.parse(body.toString("utf8")));
-  } catch {
-    return { ok: false, problem: "malformed" };
-  }
+  const read = readSignedToken(keyring, CONTEXT, payloadSchema, token, 2_000);
+  if (!read.ok) return read;
+  const payload = read.payload;
   if (payload.x <= (expect.now ?? new Date()).getTime()) return { ok: false, problem: "expired" };
   if (payload.p !== expect.platform) return { ok: false, problem: "wrong_platform" };
   if (expect.storeId !== undefined && payload.s !== expect.storeId) {
@@ -115,10 +97,4 @@ export function verifyOAuthState(
       expiresAt: new Date(payload.x),
     },
   };
-}
-
-function sameText(a: string, b: string): boolean {
-  const x = Buffer.from(a, "utf8");
-  const y = Buffer.from(b, "utf8");
-  return x.length === y.length && timingSafeEqual(x, y);
 }

@@ -518,25 +518,29 @@ function NoMatch() {
 }
 
 /**
- * Fetches the export and saves it. A fetch, not a link: inside the Shopify admin, App Bridge adds
- * the session token to the app's own fetches, which a plain navigation to a download would lack.
+ * Starts the export's download. Inside the Shopify admin, App Bridge adds the session token to the
+ * app's own fetches but not to a navigation, so a fetch asks for a short-lived signed link and the
+ * browser downloads that link itself: the file streams to disk (with the browser's own progress)
+ * instead of being held whole in the tab. The `download` attribute saves it without leaving the
+ * page, in the admin's frame as well as outside it.
  */
 async function downloadExport(params: URLSearchParams, locale: string): Promise<void> {
   const query = new URLSearchParams(params);
   query.delete("after");
   query.delete("before");
   query.set("locale", locale);
-  const response = await fetch(`/app/orders/export?${query}`);
-  if (!response.ok) throw new Error(`export answered ${response.status}`);
-  const blob = await response.blob();
-  const disposition = response.headers.get("content-disposition") ?? "";
-  const name = /filename="([^"]+)"/.exec(disposition)?.[1] ?? "orders.csv";
-  const url = URL.createObjectURL(blob);
+  const response = await fetch(`/app/orders/export-link?${query}`, { method: "POST" });
+  if (!response.ok) throw new Error(`export link answered ${response.status}`);
+  const { url } = (await response.json()) as { url?: unknown };
+  if (typeof url !== "string" || !url.startsWith("/exports/")) {
+    throw new Error("export link answered without a link");
+  }
   const anchor = document.createElement("a");
   anchor.href = url;
-  anchor.download = name;
+  // The server's Content-Disposition names the file (dated, in the merchant's language).
+  anchor.download = "";
+  anchor.hidden = true;
   document.body.append(anchor);
   anchor.click();
   anchor.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }

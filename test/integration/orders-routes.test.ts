@@ -1,7 +1,8 @@
 import { eq, inArray } from "drizzle-orm";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { marketplaceOrders, shipments, syncEvents, trackingPushes } from "../../db/schema";
+import { EXPORT_LINK_TTL_MS, signExportLink } from "../../app/export-link.server";
+import { marketplaceOrders, shipments, stores, syncEvents, trackingPushes } from "../../db/schema";
 import { adminHeaders, shopifySessionToken } from "../helpers/admin-auth";
 import { type AppServer, startAppServer } from "../helpers/app-server";
 import { type ImportWorld, startImportWorld } from "../helpers/import-world";
@@ -258,6 +259,111 @@ describe("orders list and CSV export routes, over HTTP on the real app", () => {
     expect(mixed.status).toBe(404);
     const own = await list(b, `account=${b.accounts.ebay.id}`);
     expect(own.rows.map((row) => row.marketplaceOrderId).sort()).toEqual(["A-HELD", "B-1"]);
+  });
+
+  /** What the orders page does: ask for a signed link with the admin's credentials. */
+  async function exportLink(store: SeededStore, query: string, locale?: string) {
+    const headers = await adminHeaders(app, store.store, locale ? { locale } : {});
+    return fetch(`${app.url}${LIST}/export-link?${query}`, {
+      method: "POST",
+      headers,
+      redirect: "manual",
+    });
+  }
+
+  /** What the browser then does: follow the link with no credentials at all. */
+  async function followLink(url: string): Promise<Response> {
+    return fetch(`${app.url}${url}`, { redirect: "manual" });
+  }
+
+  it("GIVEN a filter WHEN the merchant's signed link is followed without credentials THEN the same CSV streams as from the authenticated export", async () => {
+    for (const locale of ["en", "fr-FR"]) {
+      const query = `state=held,tracking_confirmed&account=${a.accounts.ebay.id}&after=ignored`;
+      const minted = await exportLink(a, query, locale);
+      expect(minted.status).toBe(200);
+      const { url } = (await minted.json()) as { url: string };
+      expect(url).toMatch(/^\/exports\/orders\.csv\?t=[^&]+$/);
+
+      const download = await followLink(url);
+      expect(download.status).toBe(200);
+      expect(download.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+      expect(download.headers.get("content-disposition")).toMatch(
+        locale === "en"
+          ? /^attachment; filename="marketsync-orders-\d{4}-\d{2}-\d{2}\.csv"$/
+          : /^attachment; filename="marketsync-commandes-\d{4}-\d{2}-\d{2}\.csv"$/,
+      );
+      const linked = new TextDecoder("utf-8", { ignoreBOM: true }).decode(
+        await download.arrayBuffer(),
+      );
+      const { text: direct } = await csv(a, query, locale);
+      expect(linked).toBe(direct);
+      const records = parse(linked.slice(1), {
+        columns: true,
+        delimiter: locale === "en" ? "," : ";",
+      }) as Record<string, string>[];
+      // The filter was applied: the same two orders the authenticated export test expects.
+      const idColumn = locale === "en" ? "Marketplace order ID" : "N° de commande place de marché";
+      expect(records.map((r) => r[idColumn])).toEqual(["A-TIE-NEXT", "A-HELD"]);
+    }
+  });
+
+  it("GIVEN a signed link whose store or signature was altered WHEN followed THEN 401 and no order", async () => {
+    const minted = await exportLink(a, "");
+    const { url } = (await minted.json()) as { url: string };
+    const token = decodeURIComponent(new URL(url, app.url).searchParams.get("t")!);
+    const [body, signature] = token.split(".") as [string, string];
+    const payload = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as { s: string };
+    payload.s = b.store.id;
+    const retargeted = `${Buffer.from(JSON.stringify(payload)).toString("base64url")}.${signature}`;
+    const flipped = `${body}.${signature.slice(0, -1)}${signature.endsWith("0") ? "1" : "0"}`;
+    for (const forged of [retargeted, flipped, "", "garbage"]) {
+      const response = await followLink(`/exports/orders.csv?t=${encodeURIComponent(forged)}`);
+      expect(response.status).toBe(401);
+      const text = await response.text();
+      expect(text).toContain("download link is not valid");
+      expect(text).not.toContain("A-");
+    }
+  });
+
+  it("GIVEN a link past its minute WHEN followed THEN 410 in the merchant's language", async () => {
+    const issued = new Date(Date.now() - EXPORT_LINK_TTL_MS - 1_000);
+    for (const [locale, message] of [
+      ["en", "This download link has expired"],
+      ["fr", "Ce lien de téléchargement a expiré"],
+    ] as const) {
+      const token = signExportLink(
+        app.services.keyring,
+        { storeId: a.store.id, query: "", locale },
+        issued,
+      );
+      const response = await followLink(`/exports/orders.csv?t=${encodeURIComponent(token)}`);
+      expect(response.status).toBe(410);
+      expect(await response.text()).toContain(message);
+    }
+  });
+
+  it("GIVEN store B's session WHEN it asks for a link filtered by one of A's accounts THEN 404 and no link", async () => {
+    const response = await exportLink(b, `account=${b.accounts.ebay.id},${a.accounts.amazon.id}`);
+    expect(response.status).toBe(404);
+    expect(await response.text()).not.toContain("/exports/");
+  });
+
+  it("GIVEN a link minted before the store uninstalled WHEN followed THEN 403 and no order", async () => {
+    const leaving = await seedStoreOrders(
+      world.deps.db,
+      world.deps.keyring,
+      "orders-leaving.myshopify.com",
+      [{ key: "L-1", account: "ebay", state: "held", createdAt: "2026-11-01T00:00:00Z" }],
+    );
+    const minted = await exportLink(leaving, "");
+    const { url } = (await minted.json()) as { url: string };
+    await world.database.db
+      .update(stores)
+      .set({ uninstalledAt: new Date() })
+      .where(eq(stores.id, leaving.store.id));
+    const response = await followLink(url);
+    expect(response.status).toBe(403);
+    expect(await response.text()).not.toContain("L-1");
   });
 
   it("GIVEN no session or a forged token WHEN the list or the export is asked for THEN no order is served", async () => {

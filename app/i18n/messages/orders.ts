@@ -5,6 +5,11 @@ export const en = {
   "orders.subtitle": "eBay and Amazon orders, newest first",
   "orders.export": "Export CSV",
   "orders.exportFailed": "The export could not be downloaded. Try again in a moment.",
+  "orders.exportLinkInvalid":
+    "This download link is not valid. Export the orders again from Marketsync.",
+  "orders.exportLinkExpired":
+    "This download link has expired. Export the orders again from Marketsync.",
+  "orders.exportNotInstalled": "This store has not installed Marketsync.",
   "orders.tabAll": "All orders",
   "orders.searchPlaceholder": "Marketplace order ID, store order number, buyer name or e-mail",
   "orders.searchHelp":
@@ -83,6 +88,11 @@ export const fr: Record<keyof typeof en, string> = {
   "orders.subtitle": "Commandes eBay et Amazon, les plus récentes d’abord",
   "orders.export": "Exporter en CSV",
   "orders.exportFailed": "L’export n’a pas pu être téléchargé. Réessayez dans un instant.",
+  "orders.exportLinkInvalid":
+    "Ce lien de téléchargement n’est pas valide. Exportez de nouveau les commandes depuis Marketsync.",
+  "orders.exportLinkExpired":
+    "Ce lien de téléchargement a expiré. Exportez de nouveau les commandes depuis Marketsync.",
+  "orders.exportNotInstalled": "Cette boutique n’a pas installé Marketsync.",
   "orders.tabAll": "Toutes les commandes",
   "orders.searchPlaceholder":
     "N° de commande de la place de marché, n° de commande boutique, nom ou e-mail de l’acheteur",
