@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { type AccountSettingsInput, accountSettingsSchema } from "../../db/account-settings";
 import { recordEvent, setOrderState } from "../../db/orders";
@@ -54,6 +54,14 @@ async function enqueueRecheck(
   return orders.length;
 }
 
+/** The store's orders that match `conditions`, as the re-check queues them. */
+function storeOrders(tx: Tx, storeId: string, conditions: SQL[]) {
+  return tx
+    .select(ORDER_REF)
+    .from(marketplaceOrders)
+    .where(and(eq(marketplaceOrders.storeId, storeId), ...conditions));
+}
+
 /**
  * Access to the store is back (a reinstall, or the admin's token exchange after the token was
  * lost): the orders held because it was gone go through the pre-checks again.
@@ -63,16 +71,10 @@ export async function recheckStoreAccessHolds(
   storeId: string,
 ): Promise<number> {
   return deps.db.transaction(async (tx) => {
-    const orders = await tx
-      .select(ORDER_REF)
-      .from(marketplaceOrders)
-      .where(
-        and(
-          eq(marketplaceOrders.storeId, storeId),
-          eq(marketplaceOrders.state, "held"),
-          sql`${marketplaceOrders.holdReasons} @> ${JSON.stringify([{ code: STORE_ACCESS_REVOKED }])}::jsonb`,
-        ),
-      );
+    const orders = await storeOrders(tx, storeId, [
+      eq(marketplaceOrders.state, "held"),
+      sql`${marketplaceOrders.holdReasons} @> ${JSON.stringify([{ code: STORE_ACCESS_REVOKED }])}::jsonb`,
+    ]);
     return enqueueRecheck(deps, tx, orders, { cause: "store_access" });
   });
 }
@@ -83,16 +85,10 @@ export async function retryOrders(
   input: { storeId: string; orderIds: string[] },
 ): Promise<number> {
   return deps.db.transaction(async (tx) => {
-    const orders = await tx
-      .select(ORDER_REF)
-      .from(marketplaceOrders)
-      .where(
-        and(
-          eq(marketplaceOrders.storeId, input.storeId),
-          inArray(marketplaceOrders.id, input.orderIds),
-          inArray(marketplaceOrders.state, [...RECHECKABLE, "skipped"]),
-        ),
-      );
+    const orders = await storeOrders(tx, input.storeId, [
+      inArray(marketplaceOrders.id, input.orderIds),
+      inArray(marketplaceOrders.state, [...RECHECKABLE, "skipped"]),
+    ]);
     for (const order of orders) await setOrderState(tx, order.id, "new");
     return enqueueRecheck(deps, tx, orders, { cause: "retry" });
   });

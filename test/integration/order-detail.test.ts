@@ -187,16 +187,16 @@ describe("order detail page", () => {
     expect(html).toContain("Skipped");
   });
 
-  it("GIVEN a shipped order whose tracking eBay refused WHEN the merchant opens it and retries the push THEN the marketplace's answer is shown and the push is queued again", async () => {
-    const { id } = await importOrder("MUG-BLUE");
+  /** The store ships the imported order with UPS: its tracking push, as the webhook records it. */
+  async function shipWithUps(orderId: string, trackingNumber: string) {
     const [link] = await world.database.db
       .select({ storeOrderId: orderLinks.storeOrderId })
       .from(orderLinks)
-      .where(eq(orderLinks.orderId, id));
+      .where(eq(orderLinks.orderId, orderId));
     const fulfillmentId = await world.simulators.shopify.createFulfillment(
       store.externalId,
       link!.storeOrderId!,
-      { company: "UPS", number: "1Z999AA10123456784" },
+      { company: "UPS", number: trackingNumber },
     );
     await syncFulfillment(world.deps, {
       storeId: store.id,
@@ -206,17 +206,23 @@ describe("order detail page", () => {
     const [push] = await world.database.db
       .select()
       .from(trackingPushes)
-      .where(eq(trackingPushes.orderId, id));
+      .where(eq(trackingPushes.orderId, orderId));
+    return push!;
+  }
+
+  it("GIVEN a shipped order whose tracking eBay refused WHEN the merchant opens it and retries the push THEN the marketplace's answer is shown and the push is queued again", async () => {
+    const { id } = await importOrder("MUG-BLUE");
+    const push = await shipWithUps(id, "1Z999AA10123456784");
     world.simulators.ebay.server.faults.add({
       operation: "createShippingFulfillment",
       kind: "status",
       status: 400,
       body: { errors: [{ errorId: 32100, message: "Invalid shipping carrier" }] },
     });
-    expect(await pushTracking(world.deps, { pushId: push!.id })).toBe("failed");
+    expect(await pushTracking(world.deps, { pushId: push.id })).toBe("failed");
 
     const html = await (await page(store, id, "en")).text();
-    expect(html).toContain(`data-testid="push-${push!.id}"`);
+    expect(html).toContain(`data-testid="push-${push.id}"`);
     expect(html).toContain("1Z999AA10123456784");
     expect(html).toContain("Failed");
     expect(html).toContain("Retry sending");
@@ -226,15 +232,13 @@ describe("order detail page", () => {
     expect(html).toMatch(/refused: Invalid shipping carrier \(HTTP status 400, error code 32100\)/);
     expect(html).toContain("eBay refused: Invalid shipping carrier");
 
-    expect((await post(otherStore, id, { intent: "retryPush", pushId: push!.id })).status).toBe(
-      404,
-    );
-    const retried = await post(store, id, { intent: "retryPush", pushId: push!.id });
+    expect((await post(otherStore, id, { intent: "retryPush", pushId: push.id })).status).toBe(404);
+    const retried = await post(store, id, { intent: "retryPush", pushId: push.id });
     expect(await retried.json()).toEqual({ done: "pushRetried" });
     const [after] = await world.database.db
       .select({ state: trackingPushes.state })
       .from(trackingPushes)
-      .where(eq(trackingPushes.id, push!.id));
+      .where(eq(trackingPushes.id, push.id));
     expect(after!.state).toBe("pending");
     const kinds = await world.database.db
       .select({ kind: syncEvents.kind })
@@ -245,24 +249,7 @@ describe("order detail page", () => {
 
   it("GIVEN eBay answers two attempts to send the tracking with server errors and the third succeeds WHEN the merchant opens the order THEN each failed attempt is on record with eBay's answer, on the push and in the timeline, in English and French", async () => {
     const { id, ebayOrderId } = await importOrder("MUG-BLUE");
-    const [link] = await world.database.db
-      .select({ storeOrderId: orderLinks.storeOrderId })
-      .from(orderLinks)
-      .where(eq(orderLinks.orderId, id));
-    const fulfillmentId = await world.simulators.shopify.createFulfillment(
-      store.externalId,
-      link!.storeOrderId!,
-      { company: "UPS", number: "1Z999AA10123456790" },
-    );
-    await syncFulfillment(world.deps, {
-      storeId: store.id,
-      storeOrderId: link!.storeOrderId!,
-      fulfillmentId,
-    });
-    const [push] = await world.database.db
-      .select()
-      .from(trackingPushes)
-      .where(eq(trackingPushes.orderId, id));
+    const push = await shipWithUps(id, "1Z999AA10123456790");
     const ebay = world.simulators.ebay.server;
     ebay.injectFault({
       operation: "createShippingFulfillment",
@@ -278,9 +265,9 @@ describe("order detail page", () => {
     });
 
     // What the worker does: the first two attempts throw (pg-boss retries the job), the third lands.
-    await expect(pushTracking(world.deps, { pushId: push!.id })).rejects.toThrow();
-    await expect(pushTracking(world.deps, { pushId: push!.id })).rejects.toThrow();
-    expect(await pushTracking(world.deps, { pushId: push!.id })).toBe("confirmed");
+    await expect(pushTracking(world.deps, { pushId: push.id })).rejects.toThrow();
+    await expect(pushTracking(world.deps, { pushId: push.id })).rejects.toThrow();
+    expect(await pushTracking(world.deps, { pushId: push.id })).toBe("confirmed");
     expect(world.simulators.ebay.fulfillments(ebayOrderId)).toHaveLength(1);
 
     const events = await world.database.db
@@ -291,7 +278,7 @@ describe("order detail page", () => {
     const attempts = events.filter((e) => e.kind === "push.attempt_failed");
     expect(attempts.map((e) => e.params)).toEqual([
       {
-        pushId: push!.id,
+        pushId: push.id,
         trackingNumber: "1Z999AA10123456790",
         attempt: 1,
         retrying: true,
@@ -300,7 +287,7 @@ describe("order detail page", () => {
         vendorCode: "30500",
       },
       {
-        pushId: push!.id,
+        pushId: push.id,
         trackingNumber: "1Z999AA10123456790",
         attempt: 2,
         retrying: true,
@@ -325,7 +312,7 @@ describe("order detail page", () => {
     ]);
 
     const english = await (await page(store, id, "en")).text();
-    expect(english).toContain(`data-testid="push-attempts-${push!.id}"`);
+    expect(english).toContain(`data-testid="push-attempts-${push.id}"`);
     expect(english).toContain("Failed attempts and what the marketplace answered");
     expect(english).toMatch(
       /Attempt 1 · [^<]+: ebay did not answer or was temporarily unavailable \(HTTP status 500, error code 30500\)/i,
