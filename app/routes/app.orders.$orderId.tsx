@@ -48,7 +48,22 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!orderId.success) throw notFound();
   const detail = await loadOrderDetail(services.db, store, orderId.data);
   if (!detail) throw notFound();
-  return json({ detail, storePlatform: store.platform });
+  return json({
+    detail,
+    storePlatform: store.platform,
+    backUrl: listUrl(new URL(request.url).searchParams.get("list")),
+  });
+}
+
+/**
+ * Back to the list as the merchant left it (filters, search, page): the list passes its query in
+ * `list`. Only ever a query on the list's own path, whatever the parameter holds.
+ */
+function listUrl(listQuery: string | null): string {
+  const query = new URLSearchParams(listQuery ?? "");
+  for (const key of ["_data", "index", "list"]) query.delete(key);
+  const search = query.toString();
+  return search ? `/app/orders?${search}` : "/app/orders";
 }
 
 const actionSchema = z.discriminatedUnion("intent", [
@@ -128,7 +143,7 @@ const DONE_MESSAGES = {
 } as const;
 
 export default function OrderDetailPage() {
-  const { detail, storePlatform } = useLoaderData<typeof loader>();
+  const { detail, storePlatform, backUrl } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const t = useTranslate();
@@ -140,7 +155,7 @@ export default function OrderDetailPage() {
 
   return (
     <Page
-      backAction={{ content: t("detail.back"), url: "/app/orders" }}
+      backAction={{ content: t("detail.back"), url: backUrl }}
       title={t("detail.title", {
         marketplace: t(`marketplace.${order.marketplace}`),
         marketplaceOrderId: order.marketplaceOrderId,

@@ -399,6 +399,7 @@ export default function OrdersPage() {
                 row={row}
                 index={index}
                 selected={selectedResources.includes(row.id)}
+                listQuery={currentParams.toString()}
               />
             ))}
           </IndexTable>
@@ -411,14 +412,30 @@ export default function OrdersPage() {
   );
 }
 
-function OrderRow({ row, index, selected }: { row: Row; index: number; selected: boolean }) {
+/** `listQuery`: the list's own filters and page, so the order's back link returns to them. */
+function OrderRow({
+  row,
+  index,
+  selected,
+  listQuery,
+}: {
+  row: Row;
+  index: number;
+  selected: boolean;
+  listQuery: string;
+}) {
   const t = useTranslate();
   const [firstReason, ...otherReasons] = row.reasons;
   return (
     <IndexTable.Row id={row.id} position={index} selected={selected}>
       <IndexTable.Cell>
         <BlockStack gap="050">
-          <Link url={`/app/orders/${row.id}`} dataPrimaryLink monochrome removeUnderline>
+          <Link
+            url={`/app/orders/${row.id}${listQuery ? `?${new URLSearchParams({ list: listQuery })}` : ""}`}
+            dataPrimaryLink
+            monochrome
+            removeUnderline
+          >
             <Text as="span" fontWeight="semibold">
               {row.marketplaceOrderId}
             </Text>

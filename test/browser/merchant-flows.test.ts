@@ -242,6 +242,18 @@ describe.skipIf(!chromiumAvailable())("merchant flows in the demo admin, in Chro
     const filtered = await listOrders("state=held&marketplace=ebay");
     expect(filtered.rows.every((r) => r.state === "held" && r.marketplace === "ebay")).toBe(true);
     await screenshot(page, "orders-filtered");
+
+    // The order's back link returns to the list as it was left: same filters.
+    await page.keyboard.press("Escape"); // the filter's popover is still open
+    await page.getByRole("link", { name: heldId }).click();
+    await page.waitForURL(UUID);
+    await page
+      .locator('a[href^="/app/orders?"][href*="state=held"][href*="marketplace=ebay"]:visible')
+      .first()
+      .click();
+    await page.waitForURL(/\/app\/orders\?.*state=held/);
+    expect(new URL(page.url()).searchParams.get("marketplace")).toBe("ebay");
+    await page.getByRole("link", { name: heldId }).waitFor();
     expect(errors).toEqual([]);
 
     await checkOnPhone("/app/orders?state=held&marketplace=ebay", "orders-filtered", heldId);

@@ -140,6 +140,22 @@ describe("order detail page", () => {
     expect(french).toMatch(/\d{1,2} [a-zéû]+\.? \d{4}, \d{2}:\d{2} UTC/);
   });
 
+  it("GIVEN the merchant came from a filtered page of the list WHEN they open an order THEN its back link returns to that page; a crafted list parameter stays on the list", async () => {
+    const { id } = await importOrder("old-mug");
+    const headers = await adminHeaders(app, store);
+    const backUrlOf = async (list: string) => {
+      const query = new URLSearchParams({ list, _data: "routes/app.orders.$orderId" });
+      const response = await fetch(`${app.url}/app/orders/${id}?${query}`, { headers });
+      return ((await response.json()) as { backUrl: string }).backUrl;
+    };
+
+    expect(await backUrlOf("state=held&marketplace=ebay&after=abc")).toBe(
+      "/app/orders?state=held&marketplace=ebay&after=abc",
+    );
+    expect(await backUrlOf("")).toBe("/app/orders");
+    expect(await backUrlOf("//evil.example/x")).toBe("/app/orders?%2F%2Fevil.example%2Fx=");
+  });
+
   it("GIVEN another store's merchant WHEN they open, retry or skip this store's order THEN they get 404 and nothing changes", async () => {
     const { id } = await importOrder("other-mug");
     const foreign = await page(otherStore, id);
