@@ -41,8 +41,21 @@ export type SettingsField =
 
 export type SettingsFieldErrors = Partial<Record<SettingsField, `settings.error.${SettingsField}`>>;
 
+/** What is wrong with one carrier override row: the page shows it on that row's field. */
+export type OverrideRowError =
+  | "settings.error.override.carrierMissing"
+  | "settings.error.override.codeMissing"
+  | "settings.error.override.duplicate"
+  | "settings.error.override.tooLong";
+
 export type SettingsFormResult =
-  { ok: true; settings: AccountSettingsInput } | { ok: false; fieldErrors: SettingsFieldErrors };
+  | { ok: true; settings: AccountSettingsInput }
+  | {
+      ok: false;
+      fieldErrors: SettingsFieldErrors;
+      /** By the row's position in the form (blank rows count), when any row is wrong. */
+      overrideRowErrors?: Record<number, OverrideRowError>;
+    };
 
 const text = (form: FormData, name: string) => {
   const value = form.get(name);
@@ -73,11 +86,22 @@ export function parseSettingsForm(form: FormData): SettingsFormResult {
   const overrides: Record<string, string> = {};
   const carriers = form.getAll("overrideCarrier").map((v) => String(v).trim());
   const codes = form.getAll("overrideCode").map((v) => String(v).trim());
+  const overrideRowErrors: Record<number, OverrideRowError> = {};
   carriers.forEach((carrier, i) => {
     const code = codes[i] ?? "";
     if (!carrier && !code) return;
     const key = carrier.toLowerCase();
-    if (!carrier || !code || Object.hasOwn(overrides, key) || carrier.length > 100) {
+    const problem: OverrideRowError | undefined = !carrier
+      ? "settings.error.override.carrierMissing"
+      : carrier.length > 100 || code.length > 100
+        ? "settings.error.override.tooLong"
+        : !code
+          ? "settings.error.override.codeMissing"
+          : Object.hasOwn(overrides, key)
+            ? "settings.error.override.duplicate"
+            : undefined;
+    if (problem) {
+      overrideRowErrors[i] = problem;
       fieldErrors.carrierOverrides = "settings.error.carrierOverrides";
       return;
     }
@@ -117,7 +141,11 @@ export function parseSettingsForm(form: FormData): SettingsFormResult {
   if (buyerEmail === "fixed" && !fixedEmail) fieldErrors.fixedEmail = "settings.error.fixedEmail";
   const parsed = accountSettingsSchema.safeParse(input);
   if (!parsed.success) Object.assign(fieldErrors, errorsFromIssues(parsed.error.issues));
-  if (Object.keys(fieldErrors).length > 0 || !parsed.success) return { ok: false, fieldErrors };
+  if (Object.keys(fieldErrors).length > 0 || !parsed.success) {
+    return Object.keys(overrideRowErrors).length > 0
+      ? { ok: false, fieldErrors, overrideRowErrors }
+      : { ok: false, fieldErrors };
+  }
   return { ok: true, settings: parsed.data };
 }
 

@@ -21,6 +21,7 @@ import {
   loadStoreAccountSettings,
   parseSettingsForm,
   type SettingsField,
+  type OverrideRowError,
   type SettingsFieldErrors,
   settingsFormValues,
 } from "../account-settings-form.server";
@@ -55,12 +56,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   });
 }
 
-type ActionResult = { saved: number } | { fieldErrors: SettingsFieldErrors };
+type ActionResult =
+  | { saved: number }
+  | { fieldErrors: SettingsFieldErrors; overrideRowErrors?: Record<number, OverrideRowError> };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { services, store, account } = await accountOf(request, params.accountId);
   const parsed = parseSettingsForm(await request.formData());
-  if (!parsed.ok) return json<ActionResult>({ fieldErrors: parsed.fieldErrors }, { status: 400 });
+  if (!parsed.ok) {
+    const { fieldErrors, overrideRowErrors } = parsed;
+    return json<ActionResult>(
+      overrideRowErrors ? { fieldErrors, overrideRowErrors } : { fieldErrors },
+      { status: 400 },
+    );
+  }
   try {
     const { rechecked } = await updateAccountSettings(merchantActionDeps(services), {
       storeId: store.id,
@@ -89,6 +98,8 @@ export default function AccountSettingsPage() {
   const navigation = useNavigation();
   const t = useTranslate();
   const errors: SettingsFieldErrors = result && "fieldErrors" in result ? result.fieldErrors : {};
+  const rowErrors =
+    (result && "overrideRowErrors" in result ? result.overrideRowErrors : undefined) ?? {};
   const error = (field: SettingsField) => {
     const key = errors[field];
     return key ? { error: t(key) } : {};
@@ -262,6 +273,7 @@ export default function AccountSettingsPage() {
               <CarrierOverridesCard
                 initial={values.carrierOverrides}
                 error={errors.carrierOverrides ? t(errors.carrierOverrides) : undefined}
+                rowErrors={rowErrors}
               />
               <InlineStack align="end">
                 <Button submit variant="primary" loading={navigation.state === "submitting"}>
@@ -279,9 +291,12 @@ export default function AccountSettingsPage() {
 function CarrierOverridesCard({
   initial,
   error,
+  rowErrors,
 }: {
   initial: Record<string, string>;
   error: string | undefined;
+  /** By row position, as the form sent the rows. */
+  rowErrors: Record<number, OverrideRowError>;
 }) {
   const t = useTranslate();
   const [rows, setRows] = useState(() =>
@@ -306,31 +321,37 @@ function CarrierOverridesCard({
             {t("settings.noOverrides")}
           </Text>
         )}
-        {rows.map((row) => (
-          <InlineStack key={row.key} gap="200" blockAlign="end" wrap>
-            <TextField
-              label={t("settings.storeCarrier")}
-              name="overrideCarrier"
-              value={row.carrier}
-              onChange={(carrier) => update(row.key, { carrier })}
-              autoComplete="off"
-            />
-            <TextField
-              label={t("settings.carrierCode")}
-              name="overrideCode"
-              value={row.code}
-              onChange={(code) => update(row.key, { code })}
-              autoComplete="off"
-            />
-            <Button
-              tone="critical"
-              variant="plain"
-              onClick={() => setRows((all) => all.filter((r) => r.key !== row.key))}
-            >
-              {t("settings.removeOverride")}
-            </Button>
-          </InlineStack>
-        ))}
+        {rows.map((row, position) => {
+          const rowError = rowErrors[position];
+          const onCode = rowError === "settings.error.override.codeMissing";
+          return (
+            <InlineStack key={row.key} gap="200" blockAlign="end" wrap>
+              <TextField
+                label={t("settings.storeCarrier")}
+                name="overrideCarrier"
+                value={row.carrier}
+                onChange={(carrier) => update(row.key, { carrier })}
+                autoComplete="off"
+                {...(rowError && !onCode ? { error: t(rowError) } : {})}
+              />
+              <TextField
+                label={t("settings.carrierCode")}
+                name="overrideCode"
+                value={row.code}
+                onChange={(code) => update(row.key, { code })}
+                autoComplete="off"
+                {...(rowError && onCode ? { error: t(rowError) } : {})}
+              />
+              <Button
+                tone="critical"
+                variant="plain"
+                onClick={() => setRows((all) => all.filter((r) => r.key !== row.key))}
+              >
+                {t("settings.removeOverride")}
+              </Button>
+            </InlineStack>
+          );
+        })}
         <InlineStack>
           <Button
             onClick={() => {

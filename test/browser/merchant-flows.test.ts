@@ -320,8 +320,12 @@ describe.skipIf(!chromiumAvailable())("merchant flows in the demo admin, in Chro
     const tags = page.getByLabel("Tags on created orders");
     await poll.fill("7");
     await tags.fill(`demo, ${"x".repeat(41)}`);
+    await page.getByRole("button", { name: "Add a carrier" }).click();
+    await page.getByLabel("Store carrier").last().fill("Colis Privé");
     await page.getByRole("button", { name: "Save settings" }).click();
     await page.getByText("Use at most 20 tags of 1 to 40 characters").waitFor();
+    // The override row that lacks its code says so on its own field.
+    await page.getByText("Enter the marketplace’s code for this carrier").waitFor();
     expect(
       await page.getByText("Some settings need fixing: see the fields below.").isVisible(),
     ).toBe(true);
@@ -332,6 +336,9 @@ describe.skipIf(!chromiumAvailable())("merchant flows in the demo admin, in Chro
 
     await poll.fill("7");
     await tags.fill("demo, from-ebay");
+    await page.getByRole("button", { name: "Add a carrier" }).click();
+    await page.getByLabel("Store carrier").last().fill("Colis Privé");
+    await page.getByLabel("Marketplace carrier code").last().fill("Other");
     await page.getByRole("button", { name: "Save settings" }).click();
     await page.getByText(/^Settings saved\./).waitFor();
     await screenshot(page, "settings-saved");

@@ -175,6 +175,14 @@ describe("account settings page", () => {
         [
           ["overrideCarrier", "Colis Privé"],
           ["overrideCode", ""],
+          ["overrideCarrier", ""],
+          ["overrideCode", ""],
+          ["overrideCarrier", "Chronopost"],
+          ["overrideCode", "CHRONOPOST"],
+          ["overrideCarrier", "chronopost"],
+          ["overrideCode", "Other"],
+          ["overrideCarrier", ""],
+          ["overrideCode", "UPS"],
         ],
       ),
     );
@@ -187,6 +195,12 @@ describe("account settings page", () => {
         tags: "settings.error.tags",
         stockPolicy: "settings.error.stockPolicy",
         carrierOverrides: "settings.error.carrierOverrides",
+      },
+      // Each wrong row, by its position in the form (the blank row counts and is fine).
+      overrideRowErrors: {
+        0: "settings.error.override.codeMissing",
+        3: "settings.error.override.duplicate",
+        4: "settings.error.override.carrierMissing",
       },
     });
     expect(await storedSettings()).toEqual(before);

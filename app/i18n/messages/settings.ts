@@ -70,6 +70,10 @@ export const en = {
   "settings.error.tags": "Use at most 20 tags of 1 to 40 characters",
   "settings.error.carrierOverrides":
     "Each carrier needs a name (100 characters at most, not twice) and a marketplace code",
+  "settings.error.override.carrierMissing": "Enter the carrier’s name as the store writes it",
+  "settings.error.override.codeMissing": "Enter the marketplace’s code for this carrier",
+  "settings.error.override.duplicate": "This carrier is already listed above",
+  "settings.error.override.tooLong": "100 characters at most",
 } as const;
 
 export const fr: Record<keyof typeof en, string> = {
@@ -149,4 +153,10 @@ export const fr: Record<keyof typeof en, string> = {
   "settings.error.tags": "Utilisez 20 étiquettes de 1 à 40 caractères au plus",
   "settings.error.carrierOverrides":
     "Chaque transporteur doit avoir un nom (100 caractères au plus, sans doublon) et un code de place de marché",
+  "settings.error.override.carrierMissing":
+    "Indiquez le nom du transporteur tel que la boutique l’écrit",
+  "settings.error.override.codeMissing":
+    "Indiquez le code de ce transporteur sur la place de marché",
+  "settings.error.override.duplicate": "Ce transporteur figure déjà plus haut",
+  "settings.error.override.tooLong": "100 caractères au plus",
 };
