@@ -6,6 +6,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppProcess, startApp } from "../helpers/app-process";
 import { chromiumAvailable, launchChromium, screenshotPath } from "../helpers/browser";
+import { until } from "../helpers/until";
 
 const DESKTOP = { width: 1280, height: 900 };
 /** A phone held upright (iPhone 12 to 15): the admin must fit without sideways scrolling. */
@@ -225,7 +226,12 @@ describe.skipIf(!chromiumAvailable())("merchant flows in the demo admin, in Chro
     // The box follows the URL: it is ticked once the list has navigated.
     await page.getByRole("checkbox", { name: "Held" }).click();
     await page.waitForURL(/[?&]state=held/);
-    expect(await page.getByRole("checkbox", { name: "Held" }).isChecked()).toBe(true);
+    // The URL moves as the navigation commits; the box is drawn from it a render later.
+    await until(
+      "the Held box ticked",
+      () => page.getByRole("checkbox", { name: "Held" }).isChecked(),
+      5_000,
+    );
     await page.getByRole("button", { name: "Marketplace" }).click();
     await page.getByRole("checkbox", { name: "eBay" }).click();
     await page.waitForURL(/[?&]marketplace=ebay/);
@@ -281,9 +287,16 @@ describe.skipIf(!chromiumAvailable())("merchant flows in the demo admin, in Chro
     );
     await page.getByLabel("Store SKU").fill("CANDLE-LAV");
     await page.getByRole("button", { name: "Find the variant" }).click();
-    await page.getByText("Variants with this SKU in the store").waitFor();
+    await page.getByText("Store variants matching “CANDLE-LAV”").waitFor();
     expect(await page.getByText(/· CANDLE-LAV$/).count()).toBe(1);
     await page.getByRole("button", { name: "Use", exact: true }).click();
+    // A merchant who knows only the product name finds the same variant by it.
+    await page.getByLabel("Search the store by product name or SKU").fill("lavender");
+    await page.getByRole("button", { name: "Find the variant" }).click();
+    await page.getByText("Store variants matching “lavender”").waitFor();
+    expect(await page.getByText(/^Lavender candle.* · CANDLE-LAV$/).count()).toBe(1);
+    await page.getByRole("button", { name: "Use", exact: true }).click();
+    expect(await page.getByLabel("Store SKU").inputValue()).toBe("CANDLE-LAV");
     await page.getByRole("button", { name: "Save mapping" }).click();
     // The demo's own orders may hold the same SKU too: at least ours is re-checked.
     await page
@@ -438,7 +451,7 @@ describe.skipIf(!chromiumAvailable())("merchant flows in the demo admin, in Chro
       expect(await page.getByLabel("SKU de la place de marché").inputValue()).toBe("OLD-CAP-RED");
       await page.getByLabel("SKU de la boutique").fill("CAP-RED");
       await page.getByRole("button", { name: "Trouver la variante" }).click();
-      await page.getByText("Variantes de la boutique avec ce SKU").waitFor();
+      await page.getByText("Variantes de la boutique correspondant à « CAP-RED »").waitFor();
       await page.getByRole("button", { name: "Utiliser", exact: true }).click();
       await page.getByRole("button", { name: "Enregistrer", exact: true }).click();
       await page

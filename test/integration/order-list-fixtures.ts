@@ -71,6 +71,20 @@ export async function seedStoreOrders(
     { db, keyring },
     { platform: "shopify", externalId: domain, accessToken: "t", scopes: "" },
   );
+  return { store, ...(await seedAccountsAndOrders(db, keyring, store, specs)) };
+}
+
+/**
+ * An eBay and an Amazon account of an existing store, and these orders. Apart from the store row,
+ * so a test can seed a database still at an older migration (whose `stores` lacks newer columns).
+ */
+export async function seedAccountsAndOrders(
+  db: Database,
+  keyring: KeyRing,
+  store: Pick<StoreRow, "id" | "externalId">,
+  specs: OrderSpec[],
+): Promise<Omit<SeededStore, "store">> {
+  const domain = store.externalId;
   const accounts = {} as SeededStore["accounts"];
   for (const platform of ["ebay", "amazon"] as const) {
     const displayName = `${platform === "ebay" ? "eBay US" : "Amazon FR"} ${domain}`;
@@ -115,7 +129,7 @@ export async function seedStoreOrders(
       });
     }
   }
-  return { store, accounts, ids };
+  return { accounts, ids };
 }
 
 /** Store A: one order per state the merchant filters by, buyers, and five orders in one instant. */
