@@ -299,6 +299,12 @@ export interface StoreConnector {
   readonly store: StoreName;
   /** Exact SKU matches, compared ignoring case and surrounding spaces; several may match one SKU. */
   findVariantsBySku(skus: string[]): Promise<Map<string, StoreVariant[]>>;
+  /**
+   * Variants found by the store's own search for `term` (product name or SKU, as the platform's
+   * search understands it), at most `limit`, in the store's relevance order; one request, no paging,
+   * because a merchant picking a variant refines the words rather than scrolling.
+   */
+  searchVariants(term: string, limit: number): Promise<StoreVariant[]>;
   createOrder(input: CreateStoreOrderInput): Promise<StoreOrderRef>;
   /** The order created for a marketplace order, found by its marketplace reference. */
   findOrderByMarketplaceRef(

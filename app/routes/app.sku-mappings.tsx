@@ -313,6 +313,12 @@ function MappingForm(props: {
   const [params] = useSearchParams();
   const [marketplaceSku, setMarketplaceSku] = useState(params.get("sku") ?? "");
   const [storeSku, setStoreSku] = useState("");
+  const [searchTerm, setSearchTerm] = useState("");
+  // An empty search field searches the store SKU typed above, as the button did before names.
+  const query = searchTerm.trim() || storeSku.trim();
+  const runSearch = () => {
+    if (query) search.load(`/app/variants/search?${new URLSearchParams({ q: query })}`);
+  };
   const [variantRef, setVariantRef] = useState("");
   const initialAccount = params.get("accountId");
   const [accountId, setAccountId] = useState(
@@ -368,22 +374,35 @@ function MappingForm(props: {
             }}
             autoComplete="off"
             {...optional("error", error("storeSku"))}
-            connectedRight={
-              props.resourcePicker ? (
-                <ResourcePickerButton onPick={chooseVariant} />
-              ) : (
-                <Button
-                  disabled={!storeSku.trim()}
-                  loading={search.state !== "idle"}
-                  onClick={() =>
-                    search.load(`/app/variants/search?${new URLSearchParams({ sku: storeSku })}`)
-                  }
-                >
-                  {t("skuMap.findVariant")}
-                </Button>
-              )
-            }
+            {...optional(
+              "connectedRight",
+              props.resourcePicker ? <ResourcePickerButton onPick={chooseVariant} /> : undefined,
+            )}
           />
+          {!props.resourcePicker && (
+            <div
+              onKeyDown={(event) => {
+                // Enter searches instead of submitting the mapping form half-filled.
+                if (event.key === "Enter" && event.target instanceof HTMLInputElement) {
+                  event.preventDefault();
+                  runSearch();
+                }
+              }}
+            >
+              <TextField
+                label={t("skuMap.variantSearch")}
+                helpText={t("skuMap.variantSearchHelp")}
+                value={searchTerm}
+                onChange={setSearchTerm}
+                autoComplete="off"
+                connectedRight={
+                  <Button disabled={!query} loading={search.state !== "idle"} onClick={runSearch}>
+                    {t("skuMap.findVariant")}
+                  </Button>
+                }
+              />
+            </div>
+          )}
           {search.data && <VariantMatches result={search.data} onUse={chooseVariant} />}
           <InlineStack>
             <Button submit variant="primary" disabled={props.busy}>
@@ -413,19 +432,24 @@ function VariantMatches({
   if (result.variants.length === 0) {
     return (
       <Text as="p" tone="subdued">
-        {t("skuMap.noVariant", { sku: result.sku })}
+        {t("skuMap.noVariant", { q: result.q })}
       </Text>
     );
   }
   return (
     <BlockStack gap="100">
       <Text as="p" fontWeight="semibold">
-        {t("skuMap.variantsFound")}
+        {t("skuMap.variantsFound", { q: result.q })}
       </Text>
       {result.variants.map((v) => (
         <InlineStack key={v.ref} gap="200" blockAlign="center">
           <Text as="span">
             {v.title} · {v.sku}
+          </Text>
+          <Text as="span" tone="subdued">
+            {v.inventoryQuantity === null
+              ? t("skuMap.stockUntracked")
+              : t("skuMap.stock", { count: v.inventoryQuantity })}
           </Text>
           <Button size="slim" onClick={() => onUse(v)}>
             {t("skuMap.useVariant")}

@@ -1,30 +1,32 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { requireAdmin } from "../auth.server";
-import { searchVariantsBySku, type VariantMatch } from "../variant-search.server";
+import { searchStoreVariants, type VariantMatch } from "../variant-search.server";
 
 export type VariantSearchResult =
-  { sku: string; variants: VariantMatch[] } | { sku: string; error: "unavailable" };
+  { q: string; variants: VariantMatch[] } | { q: string; error: "unavailable" };
 
 /**
- * Resource route behind the SKU mapping form: the store's variants with exactly this SKU. On
+ * Resource route behind the SKU mapping form: the store's variants for a product name or SKU
+ * (`q`; `sku` is still read so links and bookmarks made before the name search keep working). On
  * Shopify, embedded, the page uses App Bridge's resource picker instead; this serves BigCommerce
  * and the standalone admin.
  */
 export async function loader({ request }: LoaderFunctionArgs) {
   const { services, store } = await requireAdmin(request);
-  const sku = (new URL(request.url).searchParams.get("sku") ?? "").trim().slice(0, 255);
-  if (!sku) return json<VariantSearchResult>({ sku, variants: [] });
+  const params = new URL(request.url).searchParams;
+  const q = (params.get("q") ?? params.get("sku") ?? "").trim().slice(0, 255);
+  if (!q) return json<VariantSearchResult>({ q, variants: [] });
   try {
     return json<VariantSearchResult>({
-      sku,
-      variants: await searchVariantsBySku(services, store, sku),
+      q,
+      variants: await searchStoreVariants(services, store, q),
     });
   } catch (error) {
     services.logger.warn(
       { storeId: store.id, err: error instanceof Error ? error.name : "unknown" },
       "variant search failed",
     );
-    return json<VariantSearchResult>({ sku, error: "unavailable" }, { status: 502 });
+    return json<VariantSearchResult>({ q, error: "unavailable" }, { status: 502 });
   }
 }

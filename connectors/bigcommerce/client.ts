@@ -18,6 +18,7 @@ import {
   toStoreFulfillment,
   toStoreOrderRef,
   toStoreVariant,
+  toStoreVariantOfProduct,
 } from "./order-mapper";
 import {
   BC_STATUS,
@@ -26,6 +27,7 @@ import {
   type BcHookPost,
   type BcOrder,
   type BcOrderProduct,
+  type BcProduct,
   type BcShipment,
   type BcStoreInfo,
   type BcVariant,
@@ -306,6 +308,24 @@ export function createBigCommerceConnector(
         }),
       );
       return result;
+    },
+
+    async searchVariants(term: string, limit: number): Promise<StoreVariant[]> {
+      const keyword = term.trim();
+      const max = Math.min(250, Math.max(1, Math.floor(limit)));
+      if (!keyword) return [];
+      const currency = await storeCurrency();
+      // `keyword` searches name, description, SKU and brand (catalog/products_catalog.v3.yml); the
+      // first page is enough, since products with several variants only add results beyond `max`.
+      const { body } = await call<BcCollection<BcProduct>>(
+        "searchProducts",
+        "GET",
+        "/v3/catalog/products",
+        { query: { keyword, include: "variants", page: 1, limit: max } },
+      );
+      return (body?.data ?? [])
+        .flatMap((p) => (p.variants ?? []).map((v) => toStoreVariantOfProduct(p, v, currency)))
+        .slice(0, max);
     },
 
     async createOrder(input): Promise<StoreOrderRef> {

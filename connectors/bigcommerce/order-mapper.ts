@@ -19,6 +19,7 @@ import {
   type BcOrder,
   type BcOrderPost,
   type BcOrderProduct,
+  type BcProduct,
   type BcShipment,
   type BcVariant,
 } from "./types";
@@ -290,6 +291,22 @@ export function toStoreVariant(variant: BcVariant, currency: string): StoreVaria
     productId: String(variant.product_id),
     inventoryQuantity: variant.inventory_level,
     price: roundedMoney(variant.calculated_price ?? variant.price, currency),
+  };
+}
+
+/**
+ * A variant read with its product (`include=variants`): titled by the product name and its option
+ * labels, since a merchant searching by name recognises the product, not the SKU.
+ */
+export function toStoreVariantOfProduct(
+  product: BcProduct,
+  variant: BcVariant,
+  currency: string,
+): StoreVariant {
+  const labels = (variant.option_values ?? []).map((o) => o.label).filter((l): l is string => !!l);
+  return {
+    ...toStoreVariant({ ...variant, product_id: product.id }, currency),
+    title: labels.length ? `${product.name} (${labels.join(" / ")})` : product.name,
   };
 }
 

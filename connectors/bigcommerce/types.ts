@@ -112,6 +112,17 @@ export interface BcVariant {
   option_values?: { label?: string; option_display_name?: string }[];
 }
 
+/**
+ * GET /v3/catalog/products item (`product_Full`, catalog/products_catalog.v3.yml), the part we
+ * read. `variants` is there only with `include=variants` (the `IncludeParamBase` sub-resource).
+ */
+export interface BcProduct {
+  id: number;
+  name: string;
+  sku?: string;
+  variants?: BcVariant[];
+}
+
 export interface BcPagination {
   total: number;
   count: number;

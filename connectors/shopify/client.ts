@@ -52,6 +52,7 @@ import {
   searchValue,
   toOrderCreateVariables,
   variantFromNode,
+  variantSearchQuery,
 } from "./order-mapper";
 import type {
   CostExtension,
@@ -212,6 +213,20 @@ class ShopifyConnector implements ShopifyStoreConnector {
       }
     }
     return result;
+  }
+
+  async searchVariants(term: string, limit: number): Promise<StoreVariant[]> {
+    const words = term.trim();
+    if (!words) return [];
+    // Same document, cost estimate and throttle handling as the SKU lookup; one page only.
+    const first = Math.min(250, Math.max(1, Math.floor(limit)));
+    const data = await this.call<VariantsBySkuData>(
+      "searchVariants",
+      VARIANTS_BY_SKU,
+      { query: variantSearchQuery(words), first, after: null },
+      ESTIMATED_COST.VARIANTS_BY_SKU(first),
+    );
+    return data.productVariants.nodes.map((node) => variantFromNode(node, data.shop.currencyCode));
   }
 
   async createOrder(input: CreateStoreOrderInput): Promise<StoreOrderRef> {

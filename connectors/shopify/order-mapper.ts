@@ -27,6 +27,25 @@ export const marketplaceTag = (marketplace: MarketplaceName, id: MarketplaceOrde
 /** A value inside Shopify search syntax: always double-quoted, `\` and `"` escaped. */
 export const searchValue = (value: string) => `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 
+/**
+ * A bare (unquoted) value inside Shopify search syntax, for a trailing `*` prefix wildcard that a
+ * quoted value would not honour; undefined when the value has spaces or a `*` of its own, which
+ * cannot be made bare safely. The syntax's special characters are backslash-escaped.
+ */
+export const bareSearchValue = (value: string): string | undefined =>
+  /[\s*]/.test(value) || !value ? undefined : value.replace(/[\\:()"'<>=]/g, (c) => `\\${c}`);
+
+/**
+ * The productVariants query for a merchant's words: the default (multi-field, case-insensitive)
+ * search finds the product name, `sku:` the SKU, and `title:word*` variant titles beginning so.
+ */
+export function variantSearchQuery(term: string): string {
+  const parts = [searchValue(term), `sku:${searchValue(term)}`];
+  const bare = bareSearchValue(term);
+  if (bare) parts.push(`title:${bare}*`);
+  return parts.join(" OR ");
+}
+
 export function variantFromNode(node: VariantNode, shopCurrency: string): StoreVariant {
   return {
     ref: variantRef(node.id),

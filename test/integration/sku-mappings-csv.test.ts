@@ -10,6 +10,7 @@ import type { AppServer } from "../helpers/app-server";
 import {
   connectEbayAccount,
   type ImportWorld,
+  installBigCommerceStore,
   installShopifyStore,
   seedCatalog,
   startImportWorld,
@@ -343,7 +344,61 @@ describe("SKU mappings: CSV import and export, list, delete, variant search", ()
     expect(body.variants).toHaveLength(1);
     expect(body.variants[0]).toMatchObject({ sku: "MUG-RED" });
 
-    const none = await request(store, "/app/variants/search?sku=NOPE");
-    expect(await none.json()).toEqual({ sku: "NOPE", variants: [] });
+    const none = await request(store, "/app/variants/search?q=NOPE");
+    expect(await none.json()).toEqual({ q: "NOPE", variants: [] });
+  });
+
+  type Found = { q: string; variants: { sku: string; title: string; inventoryQuantity: number }[] };
+
+  it("GIVEN a Shopify store WHEN the merchant searches by product name or SKU THEN exact-SKU matches come first, then name matches, without repeats, never another store's", async () => {
+    seedCatalog(world, store, [
+      { sku: "MUG-RED-XL", title: "Red mug, large", price: "16.00", stock: 7 },
+      { sku: "TEA-RED", title: "Red tea", price: "5.00" },
+    ]);
+    seedCatalog(world, otherStore, [{ sku: "MUG-RED-OTHER", title: "Red mug", price: "1.00" }]);
+
+    const byName = (await (
+      await request(store, "/app/variants/search?q=red%20mug")
+    ).json()) as Found;
+    expect(byName.q).toBe("red mug");
+    expect(byName.variants.map((v) => v.sku)).toEqual(["MUG-RED", "MUG-RED-XL"]);
+    expect(byName.variants[1]).toMatchObject({ inventoryQuantity: 7 });
+    expect(byName.variants[1]!.title).toContain("Red mug, large");
+
+    const bySku = (await (await request(store, "/app/variants/search?q=mug-red")).json()) as Found;
+    expect(bySku.variants.map((v) => v.sku)).toEqual(["MUG-RED", "MUG-RED-XL"]);
+  });
+
+  it("GIVEN a BigCommerce store WHEN the merchant searches by product name THEN its variants come back by product name, the exact SKU first", async () => {
+    const bc = await installBigCommerceStore(world, { hash: "csvbcsearch" });
+    seedCatalog(world, bc, [
+      { sku: "LAMP-OAK", title: "Oak lamp", price: "40.00", stock: 3 },
+      { sku: "LAMP", title: "Desk lamp", price: "30.00", stock: 5 },
+      { sku: "VASE", title: "Vase", price: "20.00" },
+    ]);
+    const byName = (await (await request(bc, "/app/variants/search?q=oak")).json()) as Found;
+    expect(byName.variants).toEqual([
+      expect.objectContaining({ sku: "LAMP-OAK", title: "Oak lamp", inventoryQuantity: 3 }),
+    ]);
+    const lamps = (await (await request(bc, "/app/variants/search?q=LAMP")).json()) as Found;
+    expect(lamps.variants.map((v) => v.sku)).toEqual(["LAMP", "LAMP-OAK"]);
+    const foreign = (await (await request(store, "/app/variants/search?q=oak")).json()) as Found;
+    expect(foreign.variants).toEqual([]);
+  });
+
+  it("GIVEN the store fails to answer WHEN the merchant searches THEN the route answers 502 unavailable", async () => {
+    world.simulators.shopify.server.faults.add({
+      operation: "*",
+      kind: "status",
+      status: 500,
+      times: 10,
+    });
+    try {
+      const failed = await request(store, "/app/variants/search?q=mug");
+      expect(failed.status).toBe(502);
+      expect(await failed.json()).toEqual({ q: "mug", error: "unavailable" });
+    } finally {
+      world.simulators.shopify.server.faults.clear();
+    }
   });
 });

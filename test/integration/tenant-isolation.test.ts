@@ -192,7 +192,7 @@ describe("tenant isolation: a store's session sees and touches only its own data
 
   it("GIVEN A searches a SKU only B's catalog has WHEN it searches variants THEN it finds none", async () => {
     const foreign = await request(a, `/app/variants/search?sku=${b.sku}`);
-    expect(await foreign.json()).toEqual({ sku: b.sku, variants: [] });
+    expect(await foreign.json()).toEqual({ q: b.sku, variants: [] });
     const own = (await (await request(b, `/app/variants/search?sku=${b.sku}`)).json()) as {
       variants: unknown[];
     };

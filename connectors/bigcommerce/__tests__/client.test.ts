@@ -164,6 +164,31 @@ describe("BigCommerce connector against the simulator", () => {
     expect(sim.server.exchangesFor("getVariants")).toHaveLength(3);
   });
 
+  it("GIVEN a product name typed in any case WHEN variants are searched THEN each variant of the matching products comes back titled by product and options, with stock", async () => {
+    const found = await connector().searchVariants("  mug ", 20);
+    expect(found.map((v) => [v.title, v.sku, v.inventoryQuantity])).toEqual([
+      ["Mug (Red)", "MUG-RED", 10],
+      ["Mug (Blue)", "MUG-BLUE", 4],
+      ["Mug (old)", "mug-red ", 0],
+    ]);
+    expect(found[0]).toMatchObject({ ref: mugRef, price: { amountMinor: 1250, currency: "USD" } });
+    const [call] = sim.server.exchangesFor("getProducts").map((e) => e.request.query);
+    expect(call?.get("keyword")).toBe("mug");
+    expect(call?.get("include")).toBe("variants");
+    expect(call?.get("limit")).toBe("20");
+  });
+
+  it("GIVEN part of a SKU WHEN variants are searched THEN the product is found through its variant SKU, capped at the limit", async () => {
+    expect((await connector().searchVariants("cap", 5)).map((v) => v.ref)).toEqual([capRef]);
+    expect(await connector().searchVariants("mug", 2)).toHaveLength(2);
+    expect(await connector().searchVariants("nothing like it", 5)).toEqual([]);
+  });
+
+  it("GIVEN only spaces WHEN variants are searched THEN the store is not called", async () => {
+    expect(await connector().searchVariants("   ", 5)).toEqual([]);
+    expect(sim.server.exchangesFor("getProducts")).toHaveLength(0);
+  });
+
   it("GIVEN a marketplace order WHEN created THEN BigCommerce stores it with our external reference, exact prices and Awaiting Fulfillment", async () => {
     const ref = await connector().createOrder(orderInput());
     expect(ref).toMatchObject({

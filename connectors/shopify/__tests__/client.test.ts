@@ -156,6 +156,51 @@ describe("shopify connector against the simulator", () => {
     ).toBeTruthy();
   });
 
+  it("GIVEN a product name WHEN variants are searched THEN the product's variants come back in one capped call with title, SKU and stock", async () => {
+    const { shop, connector, variantIds } = setup();
+    sim.addProduct(shop, {
+      title: "Lavender candle",
+      variants: [{ sku: "CANDLE-LAV", price: "16.00", inventoryQuantity: 60 }],
+    });
+    sim.server.exchanges.length = 0;
+    const found = await connector.searchVariants(" MUG ", 2);
+    expect(found.map((v) => v.ref)).toEqual([variantIds[0], variantIds[1]]);
+    expect(found[1]).toMatchObject({ sku: "mug-1 ", title: "Mug - Second", inventoryQuantity: 3 });
+    const calls = sim.server.exchangesFor("graphql");
+    expect(calls).toHaveLength(1);
+    const { variables } = calls[0]!.request.body as { variables: { query: string; first: number } };
+    expect(variables).toMatchObject({ first: 2, query: '"MUG" OR sku:"MUG" OR title:MUG*' });
+    expect((await connector.searchVariants("lavender", 20)).map((v) => v.sku)).toEqual([
+      "CANDLE-LAV",
+    ]);
+  });
+
+  it("GIVEN the start of a variant title or of a SKU WHEN variants are searched THEN every variant beginning so is found", async () => {
+    const { connector, variantIds } = setup();
+    expect((await connector.searchVariants("Prefi", 20)).map((v) => v.ref)).toContain(
+      variantIds[2],
+    );
+    expect((await connector.searchVariants("MUG-1", 20)).map((v) => v.sku).sort()).toEqual([
+      "MUG-1",
+      "MUG-10",
+      "mug-1 ",
+    ]);
+  });
+
+  it("GIVEN words with Shopify search syntax characters WHEN searched THEN they are escaped, not interpreted", async () => {
+    const { connector } = setup();
+    sim.server.exchanges.length = 0;
+    expect(await connector.searchVariants('sku:MUG-1 OR "x"', 20)).toEqual([]);
+    expect(await connector.searchVariants("a:b(c)", 20)).toEqual([]);
+    const queries = sim.server
+      .exchangesFor("graphql")
+      .map((e) => (e.request.body as { variables: { query: string } }).variables.query);
+    expect(queries).toEqual([
+      '"sku:MUG-1 OR \\"x\\"" OR sku:"sku:MUG-1 OR \\"x\\""',
+      '"a:b(c)" OR sku:"a:b(c)" OR title:a\\:b\\(c\\)*',
+    ]);
+  });
+
   it("GIVEN a marketplace order WHEN created THEN Shopify stores it with exact money, no receipts, and it is found again by its reference", async () => {
     const { shop, connector, variantIds } = setup();
     const ref = await connector.createOrder(orderInput(variantIds[0]!));

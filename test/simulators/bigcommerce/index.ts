@@ -22,7 +22,7 @@ import { type SimRequest, type SimResponse, SimulatorServer } from "../shared/se
  * - Webhook destinations must be https (BigCommerce: port 443 only); loopback http is allowed so
  *   tests and the demo can receive them.
  *
- * Fault operation names: getStore, getVariants, createOrder, getOrders, getOrder, updateOrder,
+ * Fault operation names: getStore, getVariants, getProducts, createOrder, getOrders, getOrder, updateOrder,
  * getOrderProducts, getShipments, getShipment, getWebhooks, createWebhook, updateWebhook,
  * oauthToken (or `*`).
  *
@@ -606,6 +606,55 @@ export async function startBigCommerceSimulator(
         all.push(variantJson(p, v));
       }
     }
+    return { status: 200, body: v3Page(all, paging.page, paging.limit) };
+  });
+
+  const PRODUCT_INCLUDES = new Set([
+    "bulk_pricing_rules",
+    "channels",
+    "custom_fields",
+    "images",
+    "modifiers",
+    "options",
+    "parent_relations",
+    "primary_image",
+    "reviews",
+    "variants",
+    "videos",
+  ]);
+
+  api("GET", "/v3/catalog/products", "getProducts", (req, store) => {
+    const paging = pageArgs(req, true);
+    if ("status" in paging) return paging;
+    const include = (req.query.get("include") ?? "").split(",").filter(Boolean);
+    const unknown = include.filter((i) => !PRODUCT_INCLUDES.has(i));
+    if (unknown.length)
+      return v3Error(422, "The filter(s): include is invalid", { include: unknown.join(",") });
+    const keyword = req.query.get("keyword")?.trim().toLowerCase();
+    // BigCommerce documents `keyword` as matching name, description, SKU and brand, by a search
+    // engine it does not describe; a case-insensitive substring of the product name or of any
+    // variant SKU stands in for it here (products have no description or brand in this simulator).
+    const all = [...store.products.values()]
+      .filter(
+        (p) =>
+          !keyword ||
+          p.name.toLowerCase().includes(keyword) ||
+          p.variants.some((v) => v.sku.toLowerCase().includes(keyword)),
+      )
+      .map((p) => ({
+        id: p.id,
+        name: p.name,
+        type: "physical",
+        sku: p.variants.length === 1 ? p.variants[0]!.sku : "",
+        price: p.price,
+        calculated_price: p.price,
+        inventory_tracking: p.inventory_tracking,
+        inventory_level: p.variants.reduce((n, v) => n + v.inventory_level, 0),
+        base_variant_id: p.variants.length === 1 ? p.variants[0]!.id : null,
+        ...(include.includes("variants")
+          ? { variants: p.variants.map((v) => variantJson(p, v)) }
+          : {}),
+      }));
     return { status: 200, body: v3Page(all, paging.page, paging.limit) };
   });
 

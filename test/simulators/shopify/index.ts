@@ -231,10 +231,12 @@ function fromUnits(units: number, currency: string): string {
 interface Term {
   field: string | undefined;
   value: string;
+  /** A bare value's unescaped leading / trailing `*` (Shopify's wildcard); quoted values have none. */
+  wildcard?: { start: boolean; end: boolean };
 }
 export function parseSearch(query: string): Term[][] {
   const tokens: string[] = [];
-  const re = /\s*((?:[\w.]+:)?(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^\s()]+))/g;
+  const re = /\s*((?:[\w.]+:)?(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|(?:\\.|[^\s()\\])+))/g;
   let m: RegExpExecArray | null;
   while ((m = re.exec(query))) tokens.push(m[1]!);
   const groups: Term[][] = [[]];
@@ -246,10 +248,27 @@ export function parseSearch(query: string): Term[][] {
     if (token === "AND") continue;
     const fm = /^([\w.]+):(.*)$/.exec(token);
     const raw = fm ? fm[2]! : token;
-    const unquoted = /^(["']).*\1$/.test(raw) ? raw.slice(1, -1).replace(/\\(.)/g, "$1") : raw;
-    groups[groups.length - 1]!.push({ field: fm?.[1]?.toLowerCase(), value: unquoted });
+    const field = fm?.[1]?.toLowerCase();
+    if (/^(["']).*\1$/.test(raw)) {
+      groups[groups.length - 1]!.push({ field, value: raw.slice(1, -1).replace(/\\(.)/g, "$1") });
+      continue;
+    }
+    const start = raw.startsWith("*");
+    const end = raw.length > 1 && raw.endsWith("*") && !raw.endsWith("\\*");
+    const core = raw.slice(start ? 1 : 0, end ? -1 : undefined).replace(/\\(.)/g, "$1");
+    groups[groups.length - 1]!.push({ field, value: core, wildcard: { start, end } });
   }
   return groups.filter((g) => g.length > 0);
+}
+/** A field value against a term: exact (case-insensitive) unless `*` opens or closes the term. */
+function wildcardMatch(field: string, t: Term): boolean {
+  const have = field.toLowerCase();
+  const want = t.value.toLowerCase();
+  const { start = false, end = false } = t.wildcard ?? {};
+  if (start && end) return have.includes(want);
+  if (start) return have.endsWith(want);
+  if (end) return have.startsWith(want);
+  return have === want;
 }
 function matches(query: string | undefined, test: (t: Term) => boolean): boolean {
   if (!query?.trim()) return true;
@@ -815,7 +834,12 @@ export async function startShopifySimulator(
           matches(args.query, (t) => {
             const value = t.value.toLowerCase();
             // Shopify's sku filter is tokenized/prefix: "abc" also finds "ABC-2".
-            if (t.field === "sku") return (v.sku ?? "").toLowerCase().startsWith(value);
+            if (t.field === "sku") {
+              const sku = (v.sku ?? "").toLowerCase();
+              return t.wildcard?.start ? sku.includes(value) : sku.startsWith(value);
+            }
+            // `title` is the variant's own title (the spec's filter table), not the product's.
+            if (t.field === "title") return wildcardMatch(v.title, t);
             if (t.field === "id") return String(v.id) === t.value;
             if (t.field === "product_id") return String(v.productId) === t.value;
             if (t.field === undefined)
