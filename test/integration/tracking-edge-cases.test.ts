@@ -99,8 +99,13 @@ describe("tracking pushes at the edges: carriers, tracking numbers, wide orders,
     });
     expect(server.exchangesFor("createShippingFulfillment").length - before).toBe(1);
     expect(t.world.simulators.ebay.fulfillments(ebayOrderId)).toHaveLength(0);
-    const jobs = (await jobsNamed(t, "tracking.push")).filter((j) => j.data.pushId === push!.id);
-    expect(jobs.map((j) => j.state)).toEqual(["completed"]);
+    // The push is marked failed inside the job; pg-boss completes the job just after.
+    const states = await until("the push's job settled", async () => {
+      const jobs = await jobsNamed(t, "tracking.push");
+      const mine = jobs.filter((j) => j.data.pushId === push!.id).map((j) => j.state);
+      return mine.every((state) => state !== "active" && state !== "created") && mine;
+    });
+    expect(states).toEqual(["completed"]);
     expect((await orderRow(orderId)).trackingState).toBe("failed");
   });
 
