@@ -64,12 +64,15 @@ async function shopifyAdminLocale(
   storeId: string,
   userId: string,
 ): Promise<Locale> {
+  // Every admin request pays one statement here: a conditional upsert, or a primary-key read.
   const given = matchLocale(new URL(request.url).searchParams.get("locale"));
-  const remembered = matchLocale(await adminLocaleOf(services.db, storeId, userId));
-  if (given && given !== remembered) {
+  if (given) {
     await rememberAdminLocale(services.db, { storeId, userId, locale: given });
+    return given;
   }
-  return given ?? remembered ?? localeFromRequest(request);
+  return (
+    matchLocale(await adminLocaleOf(services.db, storeId, userId)) ?? localeFromRequest(request)
+  );
 }
 
 async function bigCommerceContext(

@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "./client";
 import { adminLocales } from "./schema";
 
@@ -15,6 +15,7 @@ export async function adminLocaleOf(
   return row?.locale;
 }
 
+/** One statement, and no write when the language is the one already remembered. */
 export async function rememberAdminLocale(
   db: Database,
   input: { storeId: string; userId: string; locale: string },
@@ -25,5 +26,6 @@ export async function rememberAdminLocale(
     .onConflictDoUpdate({
       target: [adminLocales.storeId, adminLocales.userId],
       set: { locale: input.locale, updatedAt: new Date() },
+      setWhere: sql`${adminLocales.locale} is distinct from excluded.locale`,
     });
 }
