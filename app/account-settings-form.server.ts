@@ -54,7 +54,8 @@ export type SettingsFormResult =
       ok: false;
       fieldErrors: SettingsFieldErrors;
       /** By the row's position in the form (blank rows count), when any row is wrong. */
-      overrideRowErrors?: Record<number, OverrideRowError>;
+      /** By the row's id as the form sent it (`overrideRow`), else by its position. */
+      overrideRowErrors?: Record<string, OverrideRowError>;
     };
 
 const text = (form: FormData, name: string) => {
@@ -86,7 +87,14 @@ export function parseSettingsForm(form: FormData): SettingsFormResult {
   const overrides: Record<string, string> = {};
   const carriers = form.getAll("overrideCarrier").map((v) => String(v).trim());
   const codes = form.getAll("overrideCode").map((v) => String(v).trim());
-  const overrideRowErrors: Record<number, OverrideRowError> = {};
+  // The page names each row, so that an error stays on its row when the merchant removes
+  // another row before saving again; a form without ids (no JavaScript) falls back to positions.
+  const rowIds = form.getAll("overrideRow").map(String);
+  const idsUsable =
+    rowIds.length === carriers.length &&
+    rowIds.every((id) => /^\d{1,9}$/.test(id)) &&
+    new Set(rowIds).size === rowIds.length;
+  const overrideRowErrors: Record<string, OverrideRowError> = {};
   carriers.forEach((carrier, i) => {
     const code = codes[i] ?? "";
     if (!carrier && !code) return;
@@ -101,7 +109,7 @@ export function parseSettingsForm(form: FormData): SettingsFormResult {
             ? "settings.error.override.duplicate"
             : undefined;
     if (problem) {
-      overrideRowErrors[i] = problem;
+      overrideRowErrors[idsUsable ? (rowIds[i] as string) : String(i)] = problem;
       fieldErrors.carrierOverrides = "settings.error.carrierOverrides";
       return;
     }

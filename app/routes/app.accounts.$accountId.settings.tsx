@@ -58,7 +58,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 type ActionResult =
   | { saved: number }
-  | { fieldErrors: SettingsFieldErrors; overrideRowErrors?: Record<number, OverrideRowError> };
+  | { fieldErrors: SettingsFieldErrors; overrideRowErrors?: Record<string, OverrideRowError> };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { services, store, account } = await accountOf(request, params.accountId);
@@ -295,8 +295,8 @@ function CarrierOverridesCard({
 }: {
   initial: Record<string, string>;
   error: string | undefined;
-  /** By row position, as the form sent the rows. */
-  rowErrors: Record<number, OverrideRowError>;
+  /** By the row's `key`, which the form sends as `overrideRow`. */
+  rowErrors: Record<string, OverrideRowError>;
 }) {
   const t = useTranslate();
   const [rows, setRows] = useState(() =>
@@ -321,11 +321,12 @@ function CarrierOverridesCard({
             {t("settings.noOverrides")}
           </Text>
         )}
-        {rows.map((row, position) => {
-          const rowError = rowErrors[position];
+        {rows.map((row) => {
+          const rowError = rowErrors[String(row.key)];
           const onCode = rowError === "settings.error.override.codeMissing";
           return (
             <InlineStack key={row.key} gap="200" blockAlign="end" wrap>
+              <input type="hidden" name="overrideRow" value={row.key} />
               <TextField
                 label={t("settings.storeCarrier")}
                 name="overrideCarrier"

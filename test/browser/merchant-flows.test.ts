@@ -340,22 +340,43 @@ describe.skipIf(!chromiumAvailable())("merchant flows in the demo admin, in Chro
     const { page, errors } = await openPage();
 
     await visit(page, "/app/accounts");
+    // The page's data is held back a moment, so the bar that says the click was taken shows.
+    const slowData = /[?&]_data=/;
+    await page.route(slowData, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await route.continue();
+    });
     await page.locator(`a[href="/app/accounts/${ebay.id}/settings"]`).click();
+    const progress = page.getByRole("progressbar", { name: "Loading…" });
+    await progress.waitFor();
     await page.getByRole("heading", { name: "Settings of eBay US", level: 1 }).waitFor();
+    expect(await progress.count()).toBe(0);
+    await page.unroute(slowData);
     const poll = page.getByLabel("Check for new orders every (minutes)");
     const tags = page.getByLabel("Tags on created orders");
     await poll.fill("7");
     await tags.fill(`demo, ${"x".repeat(41)}`);
+    const rowsBefore = await page.getByRole("button", { name: "Remove", exact: true }).count();
+    await page.getByRole("button", { name: "Add a carrier" }).click();
+    await page.getByLabel("Marketplace carrier code").last().fill("UPS");
     await page.getByRole("button", { name: "Add a carrier" }).click();
     await page.getByLabel("Store carrier").last().fill("Colis Privé");
     await page.getByRole("button", { name: "Save settings" }).click();
     await page.getByText("Use at most 20 tags of 1 to 40 characters").waitFor();
-    // The override row that lacks its code says so on its own field.
-    await page.getByText("Enter the marketplace’s code for this carrier").waitFor();
+    // Each wrong override row says so on its own field.
+    const carrierMissing = page.getByText("Enter the carrier’s name as the store writes it");
+    const codeMissing = page.getByText("Enter the marketplace’s code for this carrier");
+    await carrierMissing.waitFor();
+    await codeMissing.waitFor();
     expect(
       await page.getByText("Some settings need fixing: see the fields below.").isVisible(),
     ).toBe(true);
     await screenshot(page, "settings-invalid");
+    // Removing the first wrong row leaves the second row's error on the second row.
+    await page.getByRole("button", { name: "Remove", exact: true }).nth(rowsBefore).click();
+    expect(await carrierMissing.count()).toBe(0);
+    expect(await codeMissing.isVisible()).toBe(true);
+    expect(await page.getByLabel("Store carrier").last().inputValue()).toBe("Colis Privé");
     // Refused as a whole: the valid interval was not saved either (the demo polls every minute).
     await visit(page, `/app/accounts/${ebay.id}/settings`);
     expect(await poll.inputValue()).toBe("1");

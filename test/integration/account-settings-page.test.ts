@@ -196,12 +196,45 @@ describe("account settings page", () => {
         stockPolicy: "settings.error.stockPolicy",
         carrierOverrides: "settings.error.carrierOverrides",
       },
-      // Each wrong row, by its position in the form (the blank row counts and is fine).
+      // Without row ids (a form posted without JavaScript), each wrong row by its position in the
+      // form (the blank row counts and is fine).
       overrideRowErrors: {
         0: "settings.error.override.codeMissing",
         3: "settings.error.override.duplicate",
         4: "settings.error.override.carrierMissing",
       },
+    });
+    expect(await storedSettings()).toEqual(before);
+  });
+
+  it("GIVEN override rows named by the page WHEN two are wrong THEN each error is keyed by its row's id, so removing a row leaves the others' errors on their own rows", async () => {
+    const before = await storedSettings();
+    const rows: [string, string][] = [
+      ["overrideRow", "4"],
+      ["overrideCarrier", "Colis Privé"],
+      ["overrideCode", "COLIS_PRIVE"],
+      ["overrideRow", "7"],
+      ["overrideCarrier", "colis privé"],
+      ["overrideCode", "OTHER"],
+      ["overrideRow", "9"],
+      ["overrideCarrier", "DPD"],
+      ["overrideCode", ""],
+    ];
+    const response = await post(store, accountId, formWith({}, rows));
+    expect(response.status).toBe(400);
+    expect((await response.json()).overrideRowErrors).toEqual({
+      7: "settings.error.override.duplicate",
+      9: "settings.error.override.codeMissing",
+    });
+
+    // Ids the page could not have sent (repeated) are not trusted: positions are used instead.
+    const repeated = rows.map(([name, value]): [string, string] =>
+      name === "overrideRow" ? [name, "1"] : [name, value],
+    );
+    const byPosition = await post(store, accountId, formWith({}, repeated));
+    expect((await byPosition.json()).overrideRowErrors).toEqual({
+      1: "settings.error.override.duplicate",
+      2: "settings.error.override.codeMissing",
     });
     expect(await storedSettings()).toEqual(before);
   });
