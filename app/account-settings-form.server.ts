@@ -6,6 +6,7 @@ import {
   accountSettingsSchema,
   parseAccountSettings,
 } from "../db/account-settings";
+import { parseCalendarDay } from "../db/calendar-day";
 import type { Database } from "../db/client";
 import { marketplaceAccounts } from "../db/schema";
 
@@ -75,10 +76,8 @@ export function parseSettingsForm(form: FormData): SettingsFormResult {
   let importFromIso: string | undefined;
   if (importFrom) {
     // A calendar day, from midnight UTC: the page says so next to the field.
-    const date = /^\d{4}-\d{2}-\d{2}$/.test(importFrom)
-      ? new Date(`${importFrom}T00:00:00Z`)
-      : null;
-    if (!date || Number.isNaN(date.getTime())) fieldErrors.importFrom = "settings.error.importFrom";
+    const date = parseCalendarDay(importFrom);
+    if (!date) fieldErrors.importFrom = "settings.error.importFrom";
     else importFromIso = date.toISOString();
   }
   const poll = text(form, "pollIntervalMinutes");

@@ -63,16 +63,20 @@ export async function ordersExportFilter(
  * batches as the client takes them, so a store with a million orders costs one batch of memory,
  * and a client that goes away (`signal`) stops the reads.
  */
-export function ordersCsvResponse(
+export async function ordersCsvResponse(
   services: Services,
   input: { storeId: string; filter: OrderListFilter; locale: Locale; signal: AbortSignal },
-): Response {
+): Promise<Response> {
   const { storeId, filter, locale } = input;
   const t = translator(locale);
   const dialect = DIALECT[locale];
 
   const rows = streamOrders(services.db, services.keyring, { storeId, filter, batchSize: 1000 });
-  const records = Readable.from(toRecords(rows, locale, dialect.decimal));
+  const pending = toRecords(rows, locale, dialect.decimal);
+  // The first batch is read before the answer starts: a query that fails outright gets an error
+  // status, not a download that breaks off with no reason. Later failures can only cut the file.
+  const first = await pending.next();
+  const records = Readable.from(resume(first, pending));
   const csv = stringify({
     bom: true,
     header: true,
@@ -96,6 +100,12 @@ export function ordersCsvResponse(
       "Cache-Control": "no-store",
     },
   });
+}
+
+async function* resume<T>(first: IteratorResult<T>, rest: AsyncGenerator<T>): AsyncGenerator<T> {
+  if (first.done) return;
+  yield first.value;
+  yield* rest;
 }
 
 async function* toRecords(

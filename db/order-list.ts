@@ -15,6 +15,7 @@ import {
 import { unionAll } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import { buyerSearchCandidates } from "./buyer-search";
+import { parseCalendarDay, withinCalendarYears } from "./calendar-day";
 import type { Database } from "./client";
 import type { KeyRing } from "./encryption";
 import { CONTEXT } from "./orders";
@@ -316,9 +317,12 @@ const list = (value: string | null) =>
     .split(",")
     .map((v) => v.trim())
     .filter(Boolean);
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const uuid = z.uuid();
-const cursorSchema = z.object({ createdAt: z.iso.datetime(), id: uuid });
+const cursorSchema = z.object({
+  // A tampered cursor with a year Postgres refuses is ignored like any other bad cursor.
+  createdAt: z.iso.datetime().refine((at) => withinCalendarYears(new Date(at))),
+  id: uuid,
+});
 
 /** A cursor as it travels in a URL. */
 export function encodeCursor(cursor: OrderListCursor): string {
@@ -348,11 +352,11 @@ export interface OrderListQuery {
  * query is also scoped to the store.
  */
 export function parseOrderListQuery(params: URLSearchParams): OrderListQuery {
-  const from = day.safeParse(params.get("from")).data;
-  const to = day.safeParse(params.get("to")).data;
-  const toDate = to ? new Date(`${to}T00:00:00Z`) : undefined;
+  const fromDate = parseCalendarDay(params.get("from"));
+  const toDate = parseCalendarDay(params.get("to"));
   toDate?.setUTCDate(toDate.getUTCDate() + 1);
-  const q = params.get("q")?.trim().slice(0, 200);
+  // Postgres text cannot hold NUL: a pasted one would fail the query rather than match nothing.
+  const q = params.get("q")?.replaceAll("\0", "").trim().slice(0, 200);
   return {
     filter: {
       marketplaces: list(params.get("marketplace")).filter((m): m is Marketplace =>
@@ -362,12 +366,12 @@ export function parseOrderListQuery(params: URLSearchParams): OrderListQuery {
       states: list(params.get("state")).filter((s): s is OrderListState =>
         (ORDER_LIST_STATES as readonly string[]).includes(s),
       ),
-      createdFrom: from ? new Date(`${from}T00:00:00Z`) : undefined,
-      createdBefore: toDate && !Number.isNaN(toDate.getTime()) ? toDate : undefined,
+      createdFrom: fromDate,
+      createdBefore: toDate,
       search: q || undefined,
     },
-    from,
-    to,
+    from: fromDate ? (params.get("from") ?? undefined) : undefined,
+    to: toDate ? (params.get("to") ?? undefined) : undefined,
     after: decodeCursor(params.get("after")),
     before: decodeCursor(params.get("before")),
   };

@@ -34,6 +34,8 @@ import {
   NotFoundForStore,
   updateAccountSettings,
 } from "../merchant-actions.server";
+import { CALENDAR_DAY_MAX, CALENDAR_DAY_MIN } from "../../db/calendar-day";
+import { readForm } from "../read-form.server";
 
 export const ErrorBoundary = AdminPageErrorBoundary;
 
@@ -62,7 +64,7 @@ type ActionResult =
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { services, store, account } = await accountOf(request, params.accountId);
-  const parsed = parseSettingsForm(await request.formData());
+  const parsed = parseSettingsForm(await readForm(request));
   if (!parsed.ok) {
     const { fieldErrors, overrideRowErrors } = parsed;
     return json<ActionResult>(
@@ -174,6 +176,8 @@ export default function AccountSettingsPage() {
                   <TextField
                     label={t("settings.importFrom")}
                     type="date"
+                    min={CALENDAR_DAY_MIN}
+                    max={CALENDAR_DAY_MAX}
                     name="importFrom"
                     value={importFrom}
                     onChange={setImportFrom}

@@ -41,6 +41,8 @@ import {
   retryOrders,
   skipOrders,
 } from "../merchant-actions.server";
+import { CALENDAR_DAY_MAX, CALENDAR_DAY_MIN } from "../../db/calendar-day";
+import { readForm } from "../read-form.server";
 
 const PAGE_SIZE = 50;
 
@@ -103,7 +105,7 @@ const bulkSchema = z.object({
  */
 export async function action({ request }: ActionFunctionArgs) {
   const { services, store } = await requireAdmin(request);
-  const form = await request.formData();
+  const form = await readForm(request);
   const parsed = bulkSchema.safeParse({
     intent: form.get("intent"),
     orderIds: form.getAll("orderId"),
@@ -238,6 +240,8 @@ export default function OrdersPage() {
           <TextField
             label={t("orders.filterFrom")}
             type="date"
+            min={CALENDAR_DAY_MIN}
+            max={CALENDAR_DAY_MAX}
             autoComplete="off"
             value={from}
             onChange={(value) => update({ from: value || undefined })}
@@ -245,6 +249,8 @@ export default function OrdersPage() {
           <TextField
             label={t("orders.filterTo")}
             type="date"
+            min={CALENDAR_DAY_MIN}
+            max={CALENDAR_DAY_MAX}
             autoComplete="off"
             value={to}
             onChange={(value) => update({ to: value || undefined })}

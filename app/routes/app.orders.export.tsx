@@ -10,5 +10,10 @@ import { ordersCsvResponse, ordersExportFilter } from "../orders-csv.server";
 export async function loader({ request }: LoaderFunctionArgs) {
   const { services, store, locale } = await requireAdmin(request);
   const filter = await ordersExportFilter(services, store.id, new URL(request.url).searchParams);
-  return ordersCsvResponse(services, { storeId: store.id, filter, locale, signal: request.signal });
+  return await ordersCsvResponse(services, {
+    storeId: store.id,
+    filter,
+    locale,
+    signal: request.signal,
+  });
 }

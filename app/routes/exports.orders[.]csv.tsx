@@ -30,7 +30,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // Uninstalled within the link's minute (or deleted since): its orders are no longer served.
   if (!store || store.uninstalledAt) return text(403, link.locale, "orders.exportNotInstalled");
   const filter = await ordersExportFilter(services, store.id, new URLSearchParams(link.query));
-  return ordersCsvResponse(services, {
+  return await ordersCsvResponse(services, {
     storeId: store.id,
     filter,
     locale: link.locale,
