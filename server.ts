@@ -33,7 +33,10 @@ const app = express();
 app.disable("x-powered-by");
 app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
 app.use(express.static("public", { maxAge: "1h" }));
-app.all("*", createRequestHandler({ build, mode: config.nodeEnv }));
+// The demo is what a merchant sees: Remix's development mode would send them stack traces (the
+// errors are still logged here).
+const mode = config.demo ? "production" : config.nodeEnv;
+app.all("*", createRequestHandler({ build, mode }));
 
 const server = createServer(app);
 server.listen(config.port, config.host, () => {

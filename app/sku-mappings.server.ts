@@ -39,14 +39,20 @@ export function storeAccounts(db: Database, storeId: string): Promise<AccountRef
     .orderBy(asc(marketplaceAccounts.displayName));
 }
 
+/** Beyond this the offset is absurd (and past Postgres' bigint): such a page is read as the first. */
+const MAX_PAGE = 1_000_000;
+const validPage = (page: number | undefined) =>
+  page !== undefined && Number.isSafeInteger(page) && page >= 1 && page <= MAX_PAGE ? page : 1;
+
 /** One page of the store's mappings, optionally filtered by either SKU (substring). */
 export async function listSkuMappings(
   db: Database,
   storeId: string,
   options: { query?: string | undefined; page?: number | undefined } = {},
 ) {
-  const page = Math.max(1, options.page ?? 1);
-  const query = options.query?.trim();
+  const page = validPage(options.page);
+  // Postgres text cannot hold NUL: a pasted one would fail the query rather than match nothing.
+  const query = options.query?.replaceAll("\0", "").trim();
   const pattern = query ? `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
   const rows = await db
     .select({
@@ -132,10 +138,13 @@ export async function importSkuMappingsCsv(
   storeId: string,
   text: string,
 ): Promise<CsvImportResult> {
+  // A NUL is never in a text CSV (a UTF-16 or binary file), and Postgres text cannot store it.
+  if (text.includes("\0")) return { ok: false, fileError: "csv.unreadable" };
   let records: Record<string, string>[];
+  let columns: string[] = [];
   try {
     records = parse(text.replace(/^\uFEFF/, ""), {
-      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+      columns: (header: string[]) => (columns = header.map((h) => h.trim().toLowerCase())),
       skip_empty_lines: true,
       trim: true,
       relax_column_count: true,
@@ -144,8 +153,8 @@ export async function importSkuMappingsCsv(
     return { ok: false, fileError: "csv.unreadable" };
   }
   if (records.length === 0) return { ok: false, fileError: "csv.empty" };
-  const first = records[0]!;
-  if (!("store_sku" in first) || !("marketplace_sku" in first)) {
+  // The header, not the first row: a short first row is that line's error, not a missing column.
+  if (!columns.includes("store_sku") || !columns.includes("marketplace_sku")) {
     return { ok: false, fileError: "csv.columns" };
   }
   if (records.length > MAX_IMPORT_ROWS) return { ok: false, fileError: "csv.too_many_rows" };

@@ -7,6 +7,7 @@ import { marketplaceAccounts, marketplaceOrders } from "../../db/schema";
 import { importRequests } from "../../db/schema/alerts";
 import type { PollResult } from "../../jobs/import/poll-account";
 import { requireAdmin } from "../auth.server";
+import { readForm } from "../read-form.server";
 
 /**
  * "Import now" and "Backfill N days" of one account (POST), and the progress of its latest such
@@ -66,7 +67,7 @@ async function accountOf(request: Request, accountIdParam: string | undefined) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { services, store, account } = await accountOf(request, params.accountId);
-  const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = actionSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) throw new Response(null, { status: 400 });
   if (account.status !== "active") {
     return json({ error: "import.inactive" as const }, { status: 409 });

@@ -34,6 +34,7 @@ import {
   embeddedAdminPath,
   listStoreAccounts,
 } from "../marketplace-accounts.server";
+import { readForm } from "../read-form.server";
 
 /**
  * The store's marketplace accounts with their status, last import and authorization expiry; the
@@ -68,7 +69,7 @@ const actionSchema = z.object({ intent: z.literal("disconnect"), accountId: z.uu
 
 export async function action({ request }: ActionFunctionArgs) {
   const { services, store } = await requireAdmin(request);
-  const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = actionSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) throw new Response(null, { status: 400 });
   if (!services.jobs) throw new Response(null, { status: 503 });
   try {

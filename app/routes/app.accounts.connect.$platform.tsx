@@ -17,6 +17,7 @@ import {
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { and, eq } from "drizzle-orm";
 import { useState } from "react";
+import { z } from "zod";
 import { marketplaceAccounts } from "../../db/schema";
 import {
   AMAZON_MARKETPLACES,
@@ -191,7 +192,7 @@ async function accountOfStore(
   platform: Platform,
   accountId: string,
 ) {
-  if (!/^[0-9a-f-]{36}$/i.test(accountId)) return undefined;
+  if (!z.uuid().safeParse(accountId).success) return undefined;
   const [account] = await services.db
     .select({
       id: marketplaceAccounts.id,

@@ -25,6 +25,7 @@ import {
 } from "../alerts.server";
 import { requireAdmin } from "../auth.server";
 import { useTranslate } from "../i18n/use-translate";
+import { readForm } from "../read-form.server";
 
 export const ErrorBoundary = AdminPageErrorBoundary;
 
@@ -46,7 +47,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const result = await saveAlertPreferences(services.db, {
     storeId: store.id,
     locale,
-    form: await request.formData(),
+    form: await readForm(request),
   });
   if (!result.ok) return json<ActionResult>({ errors: result.errors }, { status: 400 });
   return json<ActionResult>({ saved: true });

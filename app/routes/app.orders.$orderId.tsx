@@ -35,6 +35,7 @@ import {
   skipOrders,
 } from "../merchant-actions.server";
 import { isStoreOrder, loadOrderDetail } from "../order-detail.server";
+import { readForm } from "../read-form.server";
 
 const orderIdSchema = z.uuid();
 
@@ -80,7 +81,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { services, store } = await requireAdmin(request);
   const orderId = orderIdSchema.safeParse(params.orderId);
   if (!orderId.success) throw notFound();
-  const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = actionSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return json({ error: "invalid" }, { status: 400 });
   const deps = merchantActionDeps(services);
   const input = { storeId: store.id, orderIds: [orderId.data] };

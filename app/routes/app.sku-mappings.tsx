@@ -43,6 +43,7 @@ import {
   storeAccounts,
 } from "../sku-mappings.server";
 import type { VariantSearchResult } from "./app.variants.search";
+import { readForm } from "../read-form.server";
 
 export const ErrorBoundary = AdminPageErrorBoundary;
 
@@ -86,10 +87,16 @@ const saveSchema = z.object({
 export async function action({ request }: ActionFunctionArgs) {
   const { services, store } = await requireAdmin(request);
   const deps = merchantActionDeps(services);
-  if (Number(request.headers.get("content-length") ?? 0) > MAX_IMPORT_BYTES + 4096) {
-    return json<ActionResult>({ fileError: "csv.too_large" }, { status: 413 });
+  let form: FormData;
+  try {
+    // Room for the file and the form's own fields around it.
+    form = await readForm(request, { maxBytes: MAX_IMPORT_BYTES + 4096 });
+  } catch (error) {
+    if (error instanceof Response && error.status === 413) {
+      return json<ActionResult>({ fileError: "csv.too_large" }, { status: 413 });
+    }
+    throw error;
   }
-  const form = await request.formData();
   const intent = form.get("intent");
 
   if (intent === "delete") {

@@ -358,6 +358,16 @@ describe("reconnecting", () => {
     );
     expect(response.status).toBe(404);
   });
+
+  it("GIVEN a reconnect link whose account is not a UUID WHEN it is opened THEN 404, not a database error", async () => {
+    for (const account of ["-".repeat(36), "0123456789abcdef0123456789abcdef0123"]) {
+      const response = await fetch(
+        `${app.url}/app/accounts/connect/ebay?account=${account}&_data=${CONNECT_ROUTE}`,
+        { headers: await adminHeaders(app, storeA) },
+      );
+      expect(response.status, account).toBe(404);
+    }
+  });
 });
 
 describe("connecting an Amazon account", () => {
