@@ -68,12 +68,12 @@ async function accountOf(request: Request, accountIdParam: string | undefined) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { services, store, account } = await accountOf(request, params.accountId);
   const parsed = actionSchema.safeParse(Object.fromEntries(await readForm(request)));
-  if (!parsed.success) throw new Response(null, { status: 400 });
+  if (!parsed.success) throw new Response("Unknown action or invalid fields.", { status: 400 });
   if (account.status !== "active") {
     return json({ error: "import.inactive" as const }, { status: 409 });
   }
   const jobs = services.jobs;
-  if (!jobs) throw new Response(null, { status: 503 });
+  if (!jobs) throw new Response("Background jobs are not running here.", { status: 503 });
   const backfill = parsed.data.intent === "backfill" ? parsed.data.days : undefined;
   const requestId = await services.db.transaction(async (tx) => {
     const jobId = await jobs.send(tx, "import.poll", {

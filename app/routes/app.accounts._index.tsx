@@ -70,8 +70,8 @@ const actionSchema = z.object({ intent: z.literal("disconnect"), accountId: z.uu
 export async function action({ request }: ActionFunctionArgs) {
   const { services, store } = await requireAdmin(request);
   const parsed = actionSchema.safeParse(Object.fromEntries(await readForm(request)));
-  if (!parsed.success) throw new Response(null, { status: 400 });
-  if (!services.jobs) throw new Response(null, { status: 503 });
+  if (!parsed.success) throw new Response("Unknown action or invalid fields.", { status: 400 });
+  if (!services.jobs) throw new Response("Background jobs are not running here.", { status: 503 });
   try {
     const { jobsCancelled } = await disconnectAccount(
       { db: services.db, jobs: services.jobs },
@@ -82,7 +82,7 @@ export async function action({ request }: ActionFunctionArgs) {
       "marketplace account disconnected",
     );
   } catch (error) {
-    if (error instanceof AccountNotFound) throw new Response(null, { status: 404 });
+    if (error instanceof AccountNotFound) throw new Response("Not found", { status: 404 });
     throw error;
   }
   return redirect(embeddedAdminPath(new URL(request.url), "/app/accounts", { disconnected: "1" }));
