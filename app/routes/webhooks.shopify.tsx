@@ -17,7 +17,9 @@ import {
  * record the receipt and enqueue its job in one transaction → 200. Nothing else happens here.
  */
 
-const numericId = z.union([z.number().int().positive(), z.string().regex(/^\d+$/)]);
+// Shopify ids are 64-bit integers (20 digits at most): a longer one is no Shopify id, and would
+// overflow the job payloads' 200-character ids as a gid.
+const numericId = z.union([z.number().int().positive(), z.string().regex(/^\d{1,20}$/)]);
 const fulfillmentPayload = z.object({
   id: numericId,
   order_id: numericId,
@@ -32,10 +34,21 @@ const dataRequestPayload = z.object({
 
 const gid = (type: string, id: string | number) => `gid://shopify/${type}/${id}`;
 
+/**
+ * The years a Shopify date can plausibly have. JavaScript also reads years such as +275760 or
+ * -000001, which Postgres and the job payloads' ISO 8601 refuse (a 500 instead of an answer).
+ */
+const EARLIEST_DATE = Date.UTC(2000, 0, 1);
+const LATEST_DATE = Date.UTC(2100, 0, 1);
+
+/**
+ * A date Shopify sent (a header or a payload field), or undefined when it is unreadable or outside
+ * 2000–2099. Undefined rather than the receipt time: the receipt already records when it arrived,
+ * and an uninstall without a trigger time is applied, as one triggered now would be.
+ */
 function isoOrUndefined(value: string | undefined): string | undefined {
-  if (!value) return undefined;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+  const time = value ? Date.parse(value) : Number.NaN;
+  return time >= EARLIEST_DATE && time < LATEST_DATE ? new Date(time).toISOString() : undefined;
 }
 
 export function action({ request }: ActionFunctionArgs) {
@@ -64,11 +77,14 @@ async function handle(request: Request): Promise<Response> {
   let wake: JobName | undefined;
   const jobs = services.jobs;
   if (!jobs) return webhookAnswer(503, "job queue not started");
+  const triggeredAt = isoOrUndefined(check.triggeredAt);
   switch (topic) {
     case "fulfillments/create":
     case "fulfillments/update": {
       const parsed = fulfillmentPayload.safeParse(body);
-      if (!parsed.success) return webhookAnswer(400, "fulfillment payload without id or order_id");
+      if (!parsed.success) {
+        return webhookAnswer(400, "fulfillment payload needs id and order_id of at most 20 digits");
+      }
       const f = parsed.data;
       const sourceUpdatedAt = isoOrUndefined(f.updated_at);
       wake = "fulfillment.sync";
@@ -89,14 +105,15 @@ async function handle(request: Request): Promise<Response> {
     }
     case "orders/cancelled": {
       const parsed = orderPayload.safeParse(body);
-      if (!parsed.success) return webhookAnswer(400, "order payload without id");
+      if (!parsed.success) {
+        return webhookAnswer(400, "order payload needs an id of at most 20 digits");
+      }
       const orderId = parsed.data.id;
       enqueue = (tx, storeId) =>
         jobs.send(tx, "store.order_cancelled", { storeId, storeOrderId: gid("Order", orderId) });
       break;
     }
     case "app/uninstalled": {
-      const triggeredAt = isoOrUndefined(check.triggeredAt);
       enqueue = (tx, storeId) =>
         jobs.send(tx, "store.lifecycle", {
           storeId,
@@ -111,7 +128,12 @@ async function handle(request: Request): Promise<Response> {
       break;
     case "customers/redact": {
       const parsed = redactPayload.safeParse(body);
-      if (!parsed.success) return webhookAnswer(400, "customers/redact payload is malformed");
+      if (!parsed.success) {
+        return webhookAnswer(
+          400,
+          "customers/redact payload is malformed (ids of at most 20 digits)",
+        );
+      }
       const storeOrderIds = parsed.data.orders_to_redact.map((id) => gid("Order", id));
       enqueue = (tx, storeId) =>
         jobs.send(tx, "store.lifecycle", { storeId, event: "customers_redact", storeOrderIds });
@@ -119,7 +141,12 @@ async function handle(request: Request): Promise<Response> {
     }
     case "customers/data_request": {
       const parsed = dataRequestPayload.safeParse(body);
-      if (!parsed.success) return webhookAnswer(400, "customers/data_request payload is malformed");
+      if (!parsed.success) {
+        return webhookAnswer(
+          400,
+          "customers/data_request payload is malformed (ids of at most 20 digits)",
+        );
+      }
       const storeOrderIds = parsed.data.orders_requested.map((id) => gid("Order", id));
       const requestRef = String(parsed.data.data_request.id);
       enqueue = (tx, storeId) =>
@@ -145,7 +172,7 @@ async function handle(request: Request): Promise<Response> {
       topic,
       store: { platform: "shopify", externalId: check.domain },
       webhookId: check.webhookId,
-      triggeredAt: check.triggeredAt ? new Date(check.triggeredAt) : undefined,
+      triggeredAt: triggeredAt ? new Date(triggeredAt) : undefined,
       wake,
     },
     enqueue,

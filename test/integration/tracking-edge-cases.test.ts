@@ -1,6 +1,12 @@
 import { eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { marketplaceOrders, shipments, type StoreRow, trackingPushes } from "../../db/schema";
+import {
+  marketplaceOrders,
+  shipments,
+  type StoreRow,
+  trackingPushes,
+  webhookReceipts,
+} from "../../db/schema";
 import { storeConnectorFor } from "../../jobs/import/connectors";
 import { connectEbayAccount, installShopifyStore, seedCatalog } from "../helpers/import-world";
 import {
@@ -194,6 +200,51 @@ describe("tracking pushes at the edges: carriers, tracking numbers, wide orders,
     expect(
       await t.world.database.db.select().from(shipments).where(eq(shipments.orderId, orderId)),
     ).toHaveLength(0);
+  });
+
+  it("GIVEN signed Shopify webhooks naming an id longer than a 64-bit integer WHEN posted THEN each is refused with 400 and a message, and nothing is queued", async () => {
+    const overlong = "9".repeat(5000);
+    const syncsBefore = (await jobsNamed(t, "fulfillment.sync")).length;
+    const cancelsBefore = (await jobsNamed(t, "store.order_cancelled")).length;
+    const hooks = [
+      signedShopifyWebhook(store.externalId, "fulfillments/create", { id: overlong, order_id: 1 }),
+      signedShopifyWebhook(store.externalId, "fulfillments/update", { id: 1, order_id: overlong }),
+      signedShopifyWebhook(store.externalId, "orders/cancelled", { id: overlong }),
+    ];
+
+    for (const hook of hooks) {
+      const response = await fetch(`${t.app.url}/webhooks/shopify`, { method: "POST", ...hook });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ message: expect.stringMatching(/20 digits/) });
+    }
+
+    expect(await jobsNamed(t, "fulfillment.sync")).toHaveLength(syncsBefore);
+    expect(await jobsNamed(t, "store.order_cancelled")).toHaveLength(cancelsBefore);
+  });
+
+  it("GIVEN a signed fulfillments/create whose X-Shopify-Triggered-At is not a usable date WHEN posted THEN it is accepted (200) with no trigger time on its receipt", async () => {
+    const syncsBefore = (await jobsNamed(t, "fulfillment.sync")).length;
+    for (const [i, triggeredAt] of ["garbage", "+275760-09-13T00:00:00.000Z"].entries()) {
+      // Not an order of ours: the sync job completes without doing anything.
+      const hook = signedShopifyWebhook(store.externalId, "fulfillments/create", {
+        id: 990101 + i,
+        order_id: 990201 + i,
+      });
+      hook.headers["x-shopify-triggered-at"] = triggeredAt;
+      const eventId = hook.headers["x-shopify-event-id"]!;
+
+      const response = await fetch(`${t.app.url}/webhooks/shopify`, { method: "POST", ...hook });
+
+      expect(response.status).toBe(200);
+      const receipts = await t.world.database.db
+        .select({ triggeredAt: webhookReceipts.triggeredAt })
+        .from(webhookReceipts)
+        .where(eq(webhookReceipts.deliveryId, `fulfillments/create:${eventId}`));
+      expect(receipts).toEqual([{ triggeredAt: null }]);
+    }
+    await untilJobsSettled(t, ["fulfillment.sync"]);
+    const syncs = (await jobsNamed(t, "fulfillment.sync")).slice(syncsBefore);
+    expect(syncs.map((j) => j.state)).toEqual(["completed", "completed"]);
   });
 
   it("GIVEN an account with tracking sync off WHEN its order ships THEN the shipment is recorded, nothing is pushed and the timeline says push.disabled", async () => {

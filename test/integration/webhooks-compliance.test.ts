@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dataRequests, stores } from "../../db/schema";
+import { dataRequests, stores, webhookReceipts } from "../../db/schema";
 import { BIGCOMMERCE_SECRET_HEADER, ensureWebhookSecret } from "../../db/stores";
 import { handleStoreLifecycle } from "../../jobs/privacy/store-lifecycle";
 import { JOBS } from "../../jobs/registry";
@@ -41,7 +41,18 @@ interface Delivery {
   omit?: string;
   rawBody?: string;
   eventId?: string;
+  /** X-Shopify-Triggered-At as sent (default: now). */
+  triggeredAt?: string;
 }
+
+/** A Shopify id is a 64-bit integer: 20 digits at most. This one is not. */
+const OVERLONG_ID = "9".repeat(5000);
+/** Not a date, and dates JavaScript reads that lie outside ISO 8601's four-digit years. */
+const UNREADABLE_TRIGGER_TIMES = [
+  "garbage",
+  "+275760-09-13T00:00:00.000Z",
+  "-000001-01-01T00:00:00.000Z",
+];
 
 describe("Shopify compliance and uninstall webhooks, through the real route", () => {
   let world: ImportWorld;
@@ -96,6 +107,10 @@ describe("Shopify compliance and uninstall webhooks, through the real route", ()
   }
 
   async function deliver(topic: Topic, delivery: Delivery = {}) {
+    return (await deliverAndRead(topic, delivery)).status;
+  }
+
+  async function deliverAndRead(topic: Topic, delivery: Delivery = {}) {
     const shop = delivery.shop ?? SHOP;
     const body = delivery.rawBody ?? JSON.stringify(payloadFor(topic, shop));
     const mac = createHmac("sha256", delivery.secret ?? SIM_SHOPIFY_APP.apiSecret).update(
@@ -109,7 +124,7 @@ describe("Shopify compliance and uninstall webhooks, through the real route", ()
       "x-shopify-shop-domain": shop,
       "x-shopify-webhook-id": randomUUID(),
       "x-shopify-event-id": delivery.eventId ?? randomUUID(),
-      "x-shopify-triggered-at": new Date().toISOString(),
+      "x-shopify-triggered-at": delivery.triggeredAt ?? new Date().toISOString(),
       "x-shopify-api-version": "2026-07",
     };
     if (delivery.omit) delete headers[delivery.omit];
@@ -122,8 +137,7 @@ describe("Shopify compliance and uninstall webhooks, through the real route", ()
       headers,
       body: sent,
     });
-    await response.arrayBuffer();
-    return response.status;
+    return { status: response.status, text: await response.text() };
   }
 
   /** Rows any webhook could write: receipts, jobs, exports, and the stores themselves. */
@@ -187,6 +201,47 @@ describe("Shopify compliance and uninstall webhooks, through the real route", ()
     },
   );
 
+  it.each([
+    ["customers/redact", "orders_to_redact", { orders_to_redact: [OVERLONG_ID] }],
+    [
+      "customers/data_request",
+      "orders_requested",
+      { orders_requested: [OVERLONG_ID], data_request: { id: 9001 } },
+    ],
+    [
+      "customers/data_request",
+      "data_request.id",
+      { orders_requested: [], data_request: { id: OVERLONG_ID } },
+    ],
+  ] as const)(
+    "GIVEN a signed %s whose %s is longer than a 64-bit integer WHEN delivered THEN 400 with a message and nothing is written",
+    async (topic, _field, payload) => {
+      const before = await footprint();
+      const rawBody = JSON.stringify({ shop_id: 4242, shop_domain: SHOP, ...payload });
+
+      const answer = await deliverAndRead(topic, { rawBody });
+
+      expect(answer.status).toBe(400);
+      expect(JSON.parse(answer.text)).toMatchObject({
+        message: expect.stringMatching(/20 digits/),
+      });
+      expect(await footprint()).toEqual(before);
+    },
+  );
+
+  it.each(ALL_TOPICS.flatMap((topic) => UNREADABLE_TRIGGER_TIMES.map((time) => [topic, time])))(
+    "GIVEN a correctly signed %s webhook whose X-Shopify-Triggered-At is %s WHEN delivered for a shop we never installed THEN 200 and nothing is written",
+    async (topic, triggeredAt) => {
+      const before = await footprint();
+      const status = await deliver(topic as Topic, {
+        shop: "stranger.myshopify.com",
+        triggeredAt,
+      });
+      expect(status).toBe(200);
+      expect(await footprint()).toEqual(before);
+    },
+  );
+
   it("GIVEN a signed customers/data_request WHEN delivered, redelivered and worked THEN one job ran and the export holds the customer's orders", async () => {
     const before = await footprint();
     const eventId = randomUUID();
@@ -244,6 +299,30 @@ describe("Shopify compliance and uninstall webhooks, through the real route", ()
     expect(store?.uninstalledAt).not.toBeNull();
     expect(store?.accessTokenEnc).toBeNull();
   });
+
+  it.each(UNREADABLE_TRIGGER_TIMES)(
+    "GIVEN a signed app/uninstalled whose X-Shopify-Triggered-At is %s WHEN delivered and worked THEN 200, neither the receipt nor the job holds a trigger time, and the uninstall is done",
+    async (triggeredAt) => {
+      const eventId = randomUUID();
+
+      expect(await deliver("app/uninstalled", { eventId, triggeredAt })).toBe(200);
+
+      const receipts = await world.database.db
+        .select({ triggeredAt: webhookReceipts.triggeredAt })
+        .from(webhookReceipts)
+        .where(eq(webhookReceipts.deliveryId, `app/uninstalled:${eventId}`));
+      expect(receipts).toEqual([{ triggeredAt: null }]);
+      const [job] = await world.jobs.boss.fetch("store.lifecycle", { batchSize: 10 });
+      expect(job?.data).toEqual({ storeId, event: "uninstalled" });
+      const data = JOBS["store.lifecycle"].payload.parse(job!.data);
+      expect(await handleStoreLifecycle(world.deps, data)).toMatchObject({
+        event: "uninstalled",
+        status: "done",
+      });
+      await world.jobs.boss.complete("store.lifecycle", job!.id);
+      expect(await runLifecycleJobs()).toEqual([]);
+    },
+  );
 
   it("GIVEN a signed shop/redact WHEN delivered and worked THEN the store and everything of it is gone, and later webhooks for it write nothing", async () => {
     expect(await deliver("shop/redact")).toBe(200);
