@@ -21,12 +21,16 @@ import {
  */
 
 const CANCELLED_STATUS_ID = 5;
+/** 2100-01-01T00:00:00Z in epoch seconds: a later (or negative) created_at is not a real hook's. */
+const LATEST_CREATED_AT = 4_102_444_800;
 
 const payloadSchema = z.object({
   scope: z.string().min(1),
   hash: z.string().min(1).max(200),
   producer: z.string().regex(/^stores\/[A-Za-z0-9]+$/),
-  created_at: z.number().optional(),
+  // Epoch seconds. Unbounded, a huge or very negative value makes an invalid Date, and the
+  // toISOString below a 500 instead of this 400.
+  created_at: z.number().int().min(0).max(LATEST_CREATED_AT).optional(),
   data: z.record(z.string(), z.unknown()).default({}),
 });
 const shipmentData = z.object({

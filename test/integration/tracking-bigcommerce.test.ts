@@ -209,6 +209,38 @@ describe("BigCommerce shipments become eBay tracking", () => {
     expect(await pushesOf(t, order.orderId)).toHaveLength(0);
   });
 
+  it.each([
+    ["far in the future", 1e20],
+    ["far in the past", -1e18],
+    ["after 2100", 4_102_444_801],
+    ["before 1970", -1],
+    ["a fraction of a second", 1_767_225_600.5],
+    ["a string", "1767225600"],
+  ])(
+    "GIVEN a hook with its store's secret whose created_at is %s WHEN it is posted THEN 400 and nothing is recorded or queued",
+    async (_label, createdAt) => {
+      const payload = JSON.stringify({
+        scope: "store/shipment/created",
+        store_id: "1000001",
+        hash: `odd-created-at-${String(createdAt)}`,
+        created_at: createdAt,
+        producer: `stores/${HASH}`,
+        data: { type: "shipment", id: 434343, orderId: 434344 },
+      });
+      const receiptsBefore = (await receipts()).length;
+      const syncsBefore = (await jobsNamed(t, "fulfillment.sync")).length;
+
+      const status = await post(
+        { "content-type": "application/json", [BIGCOMMERCE_SECRET_HEADER]: secret },
+        payload,
+      );
+
+      expect(status).toBe(400);
+      expect(await receipts()).toHaveLength(receiptsBefore);
+      expect(await jobsNamed(t, "fulfillment.sync")).toHaveLength(syncsBefore);
+    },
+  );
+
   it("GIVEN an imported order not yet shipped WHEN the merchant sets it to Cancelled in BigCommerce THEN store/order/statusUpdated records store.cancelled and our order is cancelled", async () => {
     const order = await importedOrder();
     await setStatus(order.bcOrderId, CANCELLED_STATUS_ID);

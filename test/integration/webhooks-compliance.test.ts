@@ -361,7 +361,11 @@ describe("BigCommerce store/app/uninstalled, through the real route", () => {
     await world?.close();
   });
 
-  async function deliver(hash: string, secret: string | undefined) {
+  async function deliver(
+    hash: string,
+    secret: string | undefined,
+    createdAt: unknown = Math.floor(Date.now() / 1000),
+  ) {
     const response = await fetch(`${app.url}/webhooks/bigcommerce`, {
       method: "POST",
       headers: {
@@ -373,7 +377,7 @@ describe("BigCommerce store/app/uninstalled, through the real route", () => {
         store_id: "1001",
         hash: randomUUID(),
         producer: `stores/${hash}`,
-        created_at: Math.floor(Date.now() / 1000),
+        created_at: createdAt,
         data: {},
       }),
     });
@@ -387,6 +391,22 @@ describe("BigCommerce store/app/uninstalled, through the real route", () => {
       jobs: await countRows(world, sql`select count(*) as n from pgboss.job`),
     };
   }
+
+  it.each([1e20, -1e18, 4_102_444_801])(
+    "GIVEN an installed BigCommerce store WHEN the uninstall hook comes with its secret but created_at %s THEN 400, nothing is written and the store stays installed",
+    async (createdAt) => {
+      const hash = `bcdated${String(createdAt).replace(/\W/g, "")}`;
+      const store = await installBigCommerceStore(world, { hash });
+      const secret = await ensureWebhookSecret(world.deps, store);
+      const before = await footprint();
+
+      expect(await deliver(hash, secret, createdAt)).toBe(400);
+
+      expect(await footprint()).toEqual(before);
+      const [row] = await world.database.db.select().from(stores).where(eq(stores.id, store.id));
+      expect(row?.uninstalledAt).toBeNull();
+    },
+  );
 
   it("GIVEN an installed BigCommerce store WHEN the uninstall hook comes with a wrong or no secret THEN 401 and nothing is written; with its secret THEN 200 and the store ends uninstalled", async () => {
     const store = await installBigCommerceStore(world, { hash: "bcuninst1" });
