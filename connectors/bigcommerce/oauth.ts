@@ -4,6 +4,7 @@ import { connect as netConnect, type Socket } from "node:net";
 import { connect as tlsConnect } from "node:tls";
 import BigCommerce from "node-bigcommerce";
 import LibRequest from "node-bigcommerce/lib/request";
+import { z } from "zod";
 import { type ConnectorError, Rejected } from "../errors";
 import { errorFromThrown } from "./errors";
 import type { BcTokenResponse } from "./types";
@@ -147,20 +148,29 @@ function asInstallError(error: ConnectorError): ConnectorError {
   });
 }
 
-export interface SignedPayloadClaims {
-  aud: string;
-  iss: string;
-  iat: number;
-  nbf?: number;
-  exp: number;
-  sub: string;
-  user: { id: number; email: string; locale?: string };
-  owner?: { id: number; email: string };
-  url?: string;
-  channel_id?: number | null;
+/**
+ * The claims of BigCommerce's `signed_payload_jwt` (developer docs, "Handling callbacks"): the
+ * callbacks read `user.id` and `user.locale`, so a token signed with our secret but without them is
+ * refused like a forged one instead of failing later on a missing property.
+ */
+const bigCommerceAccount = z.object({ id: z.number().int().positive(), email: z.string() });
+const signedPayloadClaims = z.object({
+  aud: z.string(),
+  iss: z.string(),
+  iat: z.number(),
+  nbf: z.number().optional(),
+  exp: z.number(),
+  sub: z.string(),
+  user: bigCommerceAccount.extend({ locale: z.string().optional() }),
+  owner: bigCommerceAccount.optional(),
+  url: z.string().optional(),
+  channel_id: z.number().int().nullable().optional(),
+});
+
+export type SignedPayloadClaims = z.infer<typeof signedPayloadClaims> & {
   /** `sub` without its `stores/` prefix. */
   storeHash: string;
-}
+};
 
 function invalid(reason: string): Rejected {
   return new Rejected({
@@ -189,22 +199,25 @@ export function verifySignedPayloadJwt(
   const parts = jwt.split(".");
   if (parts.length !== 3) throw invalid("not a JWT");
   const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
-  let header: { alg?: unknown; typ?: unknown };
-  let claims: Partial<SignedPayloadClaims>;
+  let header: unknown;
+  let claims: unknown;
   try {
-    header = JSON.parse(base64UrlDecode(headerPart).toString("utf8")) as typeof header;
-    claims = JSON.parse(base64UrlDecode(payloadPart).toString("utf8")) as typeof claims;
+    header = JSON.parse(base64UrlDecode(headerPart).toString("utf8"));
+    claims = JSON.parse(base64UrlDecode(payloadPart).toString("utf8"));
   } catch (error) {
     if (error instanceof Rejected) throw error;
     throw invalid("malformed JSON");
   }
-  if (header.alg !== "HS256") throw invalid(`unexpected alg ${String(header.alg)}`);
+  // `null` and arrays are JSON too: read their fields only once they are known to be objects.
+  const alg = isJsonObject(header) ? header.alg : undefined;
+  if (alg !== "HS256") throw invalid(`unexpected alg ${String(alg)}`);
   const expected = createHmac("sha256", app.clientSecret)
     .update(`${headerPart}.${payloadPart}`)
     .digest();
   const given = base64UrlDecode(signaturePart);
   if (given.length !== expected.length || !timingSafeEqual(given, expected))
     throw invalid("bad signature");
+  if (!isJsonObject(claims)) throw invalid("claims are not an object");
   if (claims.aud !== app.clientId) throw invalid("audience is not this app");
   if (claims.iss !== "bc") throw invalid("issuer is not bc");
   const seconds = Math.floor(now.getTime() / 1000);
@@ -214,7 +227,17 @@ export function verifySignedPayloadJwt(
     throw invalid("not yet valid");
   const storeHash = typeof claims.sub === "string" ? /^stores\/(.+)$/.exec(claims.sub)?.[1] : "";
   if (!storeHash) throw invalid("sub is not stores/{hash}");
-  return { ...(claims as SignedPayloadClaims), storeHash };
+  const parsed = signedPayloadClaims.safeParse(claims);
+  if (!parsed.success) {
+    // Paths only: the values may be a user's e-mail address, and this reason is logged.
+    const paths = parsed.error.issues.map((issue) => issue.path.join(".") || "(root)");
+    throw invalid(`malformed claims: ${[...new Set(paths)].join(", ")}`);
+  }
+  return { ...parsed.data, storeHash };
+}
+
+function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** Verifies the legacy `signed_payload` with node-bigcommerce's own `verify`. */

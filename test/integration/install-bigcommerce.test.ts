@@ -13,6 +13,7 @@ import { reconcileStore } from "../../jobs/tracking/reconcile";
 import {
   adminHeaders,
   bigCommerceLoadJwt,
+  signJwt,
   startAdminAppServer,
   tamperJwt,
   TEST_BIGCOMMERCE_APP,
@@ -53,6 +54,18 @@ describe("BigCommerce install, load, uninstall and remove_user callbacks", () =>
         sql`select data from pgboss.job where name = ${name} order by created_on`,
       ),
     );
+  }
+
+  /** A load JWT for HASH with its claims changed, signed again with the app's real secret. */
+  function resignedLoadJwt(
+    change: (claims: Record<string, unknown>) => Record<string, unknown>,
+  ): string {
+    const payload = bigCommerceLoadJwt(HASH).split(".")[1]!;
+    const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Record<
+      string,
+      unknown
+    >;
+    return signJwt(change(claims), TEST_BIGCOMMERCE_APP.clientSecret);
   }
 
   async function install(hash: string) {
@@ -152,6 +165,11 @@ describe("BigCommerce install, load, uninstall and remove_user callbacks", () =>
     ["another app's secret", () => bigCommerceLoadJwt(HASH, { secret: "not-our-secret" })],
     ["an issuer other than bc", () => bigCommerceLoadJwt(HASH, { iss: "evil" })],
     ["no JWT at all", () => ""],
+    ["our signature but no user claim", () => resignedLoadJwt(({ user: _user, ...rest }) => rest)],
+    [
+      "our signature but a user without an id",
+      () => resignedLoadJwt((claims) => ({ ...claims, user: { email: "merchant@example.com" } })),
+    ],
   ])("GIVEN %s WHEN the control panel calls load THEN 401 and no session", async (_case, jwt) => {
     const response = await get(`/bigcommerce/load?signed_payload_jwt=${jwt()}`);
 
@@ -231,6 +249,15 @@ describe("BigCommerce install, load, uninstall and remove_user callbacks", () =>
       `/bigcommerce/remove-user?signed_payload_jwt=${tamperJwt(bigCommerceLoadJwt(HASH))}`,
     );
     expect(forged.status).toBe(401);
+  });
+
+  it("GIVEN a remove_user call signed with our secret but without a user claim WHEN it arrives THEN 401, not a 500", async () => {
+    const jwt = resignedLoadJwt(({ user: _user, ...rest }) => rest);
+
+    const response = await get(`/bigcommerce/remove-user?signed_payload_jwt=${jwt}`);
+
+    expect(response.status).toBe(401);
+    expect(await response.text()).toBe("invalid signed_payload_jwt");
   });
 
   it("GIVEN an uninstall call WHEN it is forged THEN 401 and nothing queued; signed THEN the lifecycle job uninstalls the store and its sessions stop working", async () => {

@@ -155,6 +155,47 @@ describe("signed payloads", () => {
     expect(() => verifySignedPayloadJwt(token, APP, now)).toThrow(message);
   });
 
+  const { user: _user, ...withoutUser } = good;
+  it.each([
+    ["no user claim", jwt(withoutUser)],
+    ["a user without an id", jwt({ ...good, user: { email: "m@example.com" } })],
+    ["a user id that is a string", jwt({ ...good, user: { id: "1", email: "m@example.com" } })],
+    ["a user id of zero", jwt({ ...good, user: { id: 0, email: "m@example.com" } })],
+    ["a user id that is a fraction", jwt({ ...good, user: { id: 1.5, email: "m@example.com" } })],
+    ["a user without an email", jwt({ ...good, user: { id: 1 } })],
+    ["a locale that is not a string", jwt({ ...good, user: { ...good.user, locale: 7 } })],
+    ["a user that is a string", jwt({ ...good, user: "m@example.com" })],
+    ["an owner without an id", jwt({ ...good, owner: { email: "m@example.com" } })],
+    ["a channel id that is a string", jwt({ ...good, channel_id: "1" })],
+    ["claims that are null", jwt(null as never)],
+    ["claims that are an array", jwt([good] as never)],
+  ])(
+    "GIVEN a signed_payload_jwt signed with our secret but with %s WHEN verified THEN Rejected for its claims",
+    (_label, token) => {
+      expect(() => verifySignedPayloadJwt(token, APP, now)).toThrow(Rejected);
+      expect(() => verifySignedPayloadJwt(token, APP, now)).toThrow(/claims/);
+    },
+  );
+
+  it("GIVEN a header that is JSON but not an object WHEN verified THEN Rejected, not a TypeError", () => {
+    const header = Buffer.from("null").toString("base64url");
+    const [, payload, signature] = jwt(good).split(".");
+    expect(() => verifySignedPayloadJwt(`${header}.${payload}.${signature}`, APP, now)).toThrow(
+      Rejected,
+    );
+  });
+
+  it("GIVEN a signed_payload_jwt without owner, locale, url or channel_id WHEN verified THEN it is accepted: only the user and store are needed", () => {
+    const { owner: _owner, url: _url, channel_id: _channel, ...minimal } = good;
+    const claims = verifySignedPayloadJwt(
+      jwt({ ...minimal, user: { id: 5, email: "staff@example.com" } }),
+      APP,
+      now,
+    );
+    expect(claims).toMatchObject({ storeHash: "store9", user: { id: 5 } });
+    expect(claims.user.locale).toBeUndefined();
+  });
+
   it("GIVEN a legacy signed_payload WHEN verified with node-bigcommerce THEN it is accepted only with our secret", () => {
     const json = JSON.stringify({ store_hash: "store9", user: { id: 1 } });
     const sig = createHmac("sha256", APP.clientSecret).update(json).digest("hex");
