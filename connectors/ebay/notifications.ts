@@ -187,6 +187,10 @@ export interface EbayNotificationKeysOptions {
   ttlMs?: number | undefined;
   /** Most keys kept (least recently used go first; default 50). */
   maxKeys?: number | undefined;
+  /** How long eBay's "no such key" is believed before asking again (default 10 minutes). */
+  unknownKeyTtlMs?: number | undefined;
+  /** Most unknown key ids remembered (the oldest go first; default 1,000). */
+  maxUnknownKeys?: number | undefined;
   timeoutMs?: number | undefined;
   /** Mint a new application token this long before it expires (default 60 s). */
   refreshSkewMs?: number | undefined;
@@ -204,10 +208,16 @@ interface CachedKey {
  * (`commerce.notification.getPublicKey` with an application token), cached with a TTL and a size
  * bound. Concurrent requests for one key id share one fetch; the application token is minted once
  * and reused until shortly before it expires, or minted again once when eBay refuses it.
+ *
+ * Key ids eBay does not know are remembered too, for a shorter time and in a bounded map: the
+ * header is read before anything is verified, so without that anyone could replay one made-up key
+ * id and spend a Notification API call (of our daily quota) on each request.
  */
 export class EbayNotificationKeys implements PublicKeySource {
   private readonly api: eBayApi;
   private readonly cache = new Map<string, CachedKey>();
+  /** Key id → when eBay's "not found" stops being believed. Insertion order is age order. */
+  private readonly unknown = new Map<string, number>();
   private readonly inFlight = new Map<string, Promise<EbayPublicKey | undefined>>();
   private readonly now: () => number;
   private tokenExpiresAt = 0;
@@ -236,6 +246,11 @@ export class EbayNotificationKeys implements PublicKeySource {
       this.cache.set(kid, hit);
       return hit.key;
     }
+    const unknownUntil = this.unknown.get(kid);
+    if (unknownUntil !== undefined) {
+      if (unknownUntil > this.now()) return undefined;
+      this.unknown.delete(kid);
+    }
     let pending = this.inFlight.get(kid);
     if (!pending) {
       pending = this.fetch(kid).finally(() => this.inFlight.delete(kid));
@@ -251,7 +266,10 @@ export class EbayNotificationKeys implements PublicKeySource {
         this.api.commerce.notification.getPublicKey(kid),
       );
     } catch (error) {
-      if ((error as ConnectorError).kind === "not_found") return undefined;
+      if ((error as ConnectorError).kind === "not_found") {
+        this.rememberUnknown(kid);
+        return undefined;
+      }
       throw error;
     }
     const key = parseEbayPublicKey(answer);
@@ -261,6 +279,13 @@ export class EbayNotificationKeys implements PublicKeySource {
     while (this.cache.size > max) this.cache.delete(this.cache.keys().next().value!);
     this.options.logger?.debug({ platform: "ebay", kid }, "eBay notification key fetched");
     return key;
+  }
+
+  private rememberUnknown(kid: string): void {
+    this.unknown.delete(kid);
+    this.unknown.set(kid, this.now() + (this.options.unknownKeyTtlMs ?? 600_000));
+    const max = Math.max(1, this.options.maxUnknownKeys ?? 1_000);
+    while (this.unknown.size > max) this.unknown.delete(this.unknown.keys().next().value!);
   }
 
   private async withApplicationToken<T>(call: () => Promise<T>): Promise<T> {

@@ -38,6 +38,7 @@ function keys(overrides: Partial<EbayNotificationKeysOptions> = {}) {
 }
 
 const bytes = (text: string) => Buffer.from(text, "utf8");
+const UNKNOWN_KID = "00000000-0000-4000-8000-000000000000";
 const publicKeyCalls = () => sim.server.exchangesFor("getPublicKey").length;
 
 /** The simulator's header with one field changed (still well-formed base64 JSON). */
@@ -224,6 +225,57 @@ describe("eBay notification key cache", () => {
     expect(publicKeyCalls()).toBe(3);
     await source.get(b);
     expect(publicKeyCalls()).toBe(4);
+  });
+
+  it("GIVEN two notifications naming the same key id eBay does not know WHEN verified THEN eBay is asked once; after ten minutes it is asked again", async () => {
+    let now = Date.now();
+    const source = keys({ now: () => now });
+    const n = sim.accountDeletionNotification({ username: "x" });
+    const header = withHeaderField(n.headers["x-ebay-signature"]!, "kid", UNKNOWN_KID);
+    const verifyOnce = () => verifyEbayNotification(source, bytes(n.rawBody), header);
+
+    expect(await verifyOnce()).toEqual({ valid: false, reason: "unknown_key" });
+    expect(await verifyOnce()).toEqual({ valid: false, reason: "unknown_key" });
+    expect(publicKeyCalls()).toBe(1);
+
+    now += 9 * 60_000;
+    expect(await verifyOnce()).toEqual({ valid: false, reason: "unknown_key" });
+    expect(publicKeyCalls()).toBe(1);
+
+    now += 2 * 60_000;
+    expect(await verifyOnce()).toEqual({ valid: false, reason: "unknown_key" });
+    expect(publicKeyCalls()).toBe(2);
+  });
+
+  it("GIVEN more unknown key ids than are remembered WHEN the oldest is asked again THEN eBay is asked again, and the newest is still remembered", async () => {
+    const source = keys({ maxUnknownKeys: 2 });
+    const [a, b, c] = ["a", "b", "c"].map((s) => `00000000-0000-4000-8000-00000000000${s}`);
+    for (const kid of [a, b, c]) await expect(source.get(kid!)).resolves.toBeUndefined();
+    expect(publicKeyCalls()).toBe(3);
+
+    await source.get(c!);
+    expect(publicKeyCalls()).toBe(3);
+    await source.get(a!);
+    expect(publicKeyCalls()).toBe(4);
+  });
+
+  it("GIVEN a key id eBay did not know WHEN eBay publishes it after the unknown time to live THEN it is fetched and verifies", async () => {
+    let now = Date.now();
+    const source = keys({ unknownKeyTtlMs: 1_000, now: () => now });
+    const n = sim.accountDeletionNotification({ username: "x" });
+    const kid = sim.notificationKeyId();
+    sim.server.injectFault({ operation: "getPublicKey", kind: "status", status: 404, times: 1 });
+    await expect(source.get(kid)).resolves.toBeUndefined();
+
+    now += 1_001;
+    const outcome = await verifyEbayNotification(
+      source,
+      bytes(n.rawBody),
+      n.headers["x-ebay-signature"],
+    );
+
+    expect(outcome).toEqual({ valid: true, kid });
+    expect(publicKeyCalls()).toBe(2);
   });
 
   it("GIVEN eBay failing with 500 WHEN a key is needed THEN Transient is thrown, nothing is cached, and the next call succeeds", async () => {
