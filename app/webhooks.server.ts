@@ -186,3 +186,21 @@ export function parseJsonObject(rawBody: string): Record<string, unknown> | unde
     return undefined;
   }
 }
+
+/**
+ * The years a platform's date can plausibly have. JavaScript also reads years such as +275760 or
+ * -000001, which Postgres and the job payloads' ISO 8601 refuse (a 500 instead of an answer).
+ */
+const EARLIEST_DATE = Date.UTC(2000, 0, 1);
+const LATEST_DATE = Date.UTC(2100, 0, 1);
+
+/**
+ * A date a platform sent in a webhook (a header or a payload field), as ISO 8601, or undefined when
+ * it is unreadable or outside 2000–2099. Undefined rather than the receipt time: the receipt already
+ * records when it arrived, and an uninstall without a trigger time is applied, as one triggered now
+ * would be.
+ */
+export function platformDateIso(value: string | undefined): string | undefined {
+  const time = value ? Date.parse(value) : Number.NaN;
+  return time >= EARLIEST_DATE && time < LATEST_DATE ? new Date(time).toISOString() : undefined;
+}

@@ -9,7 +9,7 @@ import {
 import { isConnectorError } from "../../connectors/errors";
 import { EBAY_USER_INDEX } from "../../db/orders";
 import { getServices, type Services } from "../services.server";
-import { acceptWebhook, parseJsonObject, webhookAnswer } from "../webhooks.server";
+import { acceptWebhook, parseJsonObject, platformDateIso, webhookAnswer } from "../webhooks.server";
 
 /**
  * eBay Marketplace Account Deletion (mandatory for every eBay application that stores eBay data).
@@ -62,9 +62,9 @@ function notificationKeys(
   return keys;
 }
 
-function isoOrUndefined(value: string | undefined): Date | undefined {
-  const date = value ? new Date(value) : undefined;
-  return date && !Number.isNaN(date.getTime()) ? date : undefined;
+function eventDateOf(value: string | undefined): Date | undefined {
+  const iso = platformDateIso(value);
+  return iso ? new Date(iso) : undefined;
 }
 
 export function loader({ request }: LoaderFunctionArgs) {
@@ -141,7 +141,7 @@ export async function action({ request }: ActionFunctionArgs) {
       deliveryId: notificationId,
       topic: TOPIC,
       storeId: null,
-      triggeredAt: isoOrUndefined(notification.eventDate),
+      triggeredAt: eventDateOf(notification.eventDate),
     },
     (tx) => jobs.send(tx, "ebay.account_deletion", { notificationId, userKeys }),
   );

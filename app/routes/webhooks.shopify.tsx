@@ -6,6 +6,7 @@ import type { JobName } from "../../jobs/registry";
 import {
   acceptStoreWebhook,
   parseJsonObject,
+  platformDateIso,
   validateShopifyWebhook,
   webhookAnswer,
   withWebhookCapacity,
@@ -34,23 +35,6 @@ const dataRequestPayload = z.object({
 
 const gid = (type: string, id: string | number) => `gid://shopify/${type}/${id}`;
 
-/**
- * The years a Shopify date can plausibly have. JavaScript also reads years such as +275760 or
- * -000001, which Postgres and the job payloads' ISO 8601 refuse (a 500 instead of an answer).
- */
-const EARLIEST_DATE = Date.UTC(2000, 0, 1);
-const LATEST_DATE = Date.UTC(2100, 0, 1);
-
-/**
- * A date Shopify sent (a header or a payload field), or undefined when it is unreadable or outside
- * 2000–2099. Undefined rather than the receipt time: the receipt already records when it arrived,
- * and an uninstall without a trigger time is applied, as one triggered now would be.
- */
-function isoOrUndefined(value: string | undefined): string | undefined {
-  const time = value ? Date.parse(value) : Number.NaN;
-  return time >= EARLIEST_DATE && time < LATEST_DATE ? new Date(time).toISOString() : undefined;
-}
-
 export function action({ request }: ActionFunctionArgs) {
   return withWebhookCapacity(() => handle(request));
 }
@@ -77,7 +61,7 @@ async function handle(request: Request): Promise<Response> {
   let wake: JobName | undefined;
   const jobs = services.jobs;
   if (!jobs) return webhookAnswer(503, "job queue not started");
-  const triggeredAt = isoOrUndefined(check.triggeredAt);
+  const triggeredAt = platformDateIso(check.triggeredAt);
   switch (topic) {
     case "fulfillments/create":
     case "fulfillments/update": {
@@ -86,7 +70,7 @@ async function handle(request: Request): Promise<Response> {
         return webhookAnswer(400, "fulfillment payload needs id and order_id of at most 20 digits");
       }
       const f = parsed.data;
-      const sourceUpdatedAt = isoOrUndefined(f.updated_at);
+      const sourceUpdatedAt = platformDateIso(f.updated_at);
       wake = "fulfillment.sync";
       enqueue = (tx, storeId) =>
         jobs.send(

@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf } from "../../db/client";
 import { EBAY_USER_INDEX } from "../../db/orders";
+import { webhookReceipts } from "../../db/schema";
 import { pollAccount } from "../../jobs/import/poll-account";
 import {
   deleteEbayUserData,
@@ -349,6 +350,19 @@ describe("eBay account deletion notifications (POST)", () => {
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
     expect(await receiptsFor(id)).toBe(1);
     expect(await jobsFor(id)).toBe(1);
+  });
+
+  it("GIVEN a signed notification whose eventDate JavaScript reads but Postgres cannot hold WHEN delivered THEN it is accepted, with no trigger time", async () => {
+    for (const eventDate of ["-000001-01-01T00:00:00.000Z", "+275760-09-13T00:00:00.000Z"]) {
+      const n = ebay().accountDeletionNotification({ username: `dated_${tag()}`, eventDate });
+      expect((await ebay().deliverNotification(endpoint, n)).status, eventDate).toBe(200);
+      expect(await receiptsFor(n.notificationId), eventDate).toBe(1);
+      const [receipt] = await world.database.db
+        .select({ triggeredAt: webhookReceipts.triggeredAt })
+        .from(webhookReceipts)
+        .where(eq(webhookReceipts.deliveryId, n.notificationId));
+      expect(receipt!.triggeredAt, eventDate).toBeNull();
+    }
   });
 
   it("GIVEN a body changed after signing WHEN delivered THEN 401 and nothing is written", async () => {
