@@ -1,6 +1,8 @@
 import { and, asc, eq, gt, isNull, notInArray, sql } from "drizzle-orm";
+import { NotFound, Rejected } from "../../connectors/errors";
 import type { StoreOrderId, WebhookRegistration } from "../../connectors/types";
-import { marketplaceOrders, orderLinks, stores, type StoreRow } from "../../db/schema";
+import { recordEvent } from "../../db/orders";
+import { marketplaceOrders, orderLinks, stores, type StoreRow, syncEvents } from "../../db/schema";
 import { ensureWebhookSecret } from "../../db/stores";
 import { storeConnectorFor } from "../import/connectors";
 import type { ImportDeps } from "../import/poll-account";
@@ -79,7 +81,12 @@ export async function reconcileStore(
 
   const since = new Date(now.getTime() - RECONCILE_WINDOW_DAYS * 86_400_000);
   const candidates = await deps.db
-    .select({ linkId: orderLinks.id, storeOrderId: orderLinks.storeOrderId })
+    .select({
+      linkId: orderLinks.id,
+      orderId: orderLinks.orderId,
+      storeOrderId: orderLinks.storeOrderId,
+      storeOrderName: orderLinks.storeOrderName,
+    })
     .from(orderLinks)
     .innerJoin(marketplaceOrders, eq(marketplaceOrders.id, orderLinks.orderId))
     .where(
@@ -99,7 +106,17 @@ export async function reconcileStore(
   let queued = 0;
   for (const candidate of candidates) {
     if (!candidate.storeOrderId) continue;
-    const fulfillments = await connector.listFulfillments(candidate.storeOrderId as StoreOrderId);
+    let fulfillments;
+    try {
+      fulfillments = await connector.listFulfillments(candidate.storeOrderId as StoreOrderId);
+    } catch (error) {
+      // An order deleted in the store, or one the store refuses to show, must not stop the run:
+      // unchecked, it would stay first in line and fail every later run. Rate limits, outages
+      // and revoked access are the store's, not the order's: the job's retry deals with them.
+      if (!(error instanceof NotFound || error instanceof Rejected)) throw error;
+      await setAside(deps, store, candidate, error, now);
+      continue;
+    }
     for (const fulfillment of fulfillments) {
       if (fulfillment.status !== "success") continue;
       const outcome = await syncFulfillment(deps, {
@@ -119,4 +136,42 @@ export async function reconcileStore(
     deps.logger.info({ storeId: store.id, queued }, "reconciliation found unsynced fulfillments");
   }
   return { checked: candidates.length, queued, webhooks };
+}
+
+/**
+ * A store order reconciliation cannot read: checked for this run, and the merchant told once on
+ * the order's timeline when the store says it no longer exists.
+ */
+async function setAside(
+  deps: ReconcileDeps,
+  store: StoreRow,
+  candidate: { linkId: string; orderId: string; storeOrderName: string | null },
+  error: NotFound | Rejected,
+  now: Date,
+): Promise<void> {
+  deps.logger.warn(
+    { storeId: store.id, orderId: candidate.orderId, err: error },
+    "reconciliation could not read a store order's fulfillments",
+  );
+  await deps.db.transaction(async (tx) => {
+    await tx
+      .update(orderLinks)
+      .set({ fulfillmentsCheckedAt: now })
+      .where(eq(orderLinks.id, candidate.linkId));
+    if (!(error instanceof NotFound)) return;
+    const [told] = await tx
+      .select({ id: syncEvents.id })
+      .from(syncEvents)
+      .where(
+        and(eq(syncEvents.orderId, candidate.orderId), eq(syncEvents.kind, "store.order_missing")),
+      )
+      .limit(1);
+    if (told) return;
+    await recordEvent(tx, {
+      orderId: candidate.orderId,
+      storeId: store.id,
+      kind: "store.order_missing",
+      params: { storeOrderName: candidate.storeOrderName ?? "—" },
+    });
+  });
 }

@@ -336,6 +336,38 @@ describe("store fulfillments become marketplace tracking", () => {
     expect(t.world.simulators.ebay.fulfillments(ebayOrderId)).toHaveLength(1);
   });
 
+  it("GIVEN a store order the merchant deleted in Shopify WHEN reconciliation runs, twice THEN the other orders are still reconciled and the deleted one's timeline says so once", async () => {
+    const deleted = await importedEbayOrder();
+    const shipped = await importedEbayOrder();
+    const shopOrders = t.world.simulators.shopify.orders(store.externalId);
+    shopOrders.splice(
+      shopOrders.findIndex((o) => o.id === deleted.storeOrder.id),
+      1,
+    );
+    await withoutDeliveries(() =>
+      t.world.simulators.shopify.createFulfillment(
+        store.externalId,
+        `gid://shopify/Order/${shipped.storeOrder.id}`,
+        { company: "UPS", number: "1Z999AA10123456784" },
+      ),
+    );
+
+    expect((await reconcileStore(t.deps, { storeId: store.id })).queued).toBe(1);
+    await until("the push to be confirmed", async () => {
+      const pushes = await pushesOf(shipped.orderId);
+      return pushes[0]?.state === "confirmed" ? pushes : undefined;
+    });
+    await reconcileStore(t.deps, { storeId: store.id });
+
+    const events = await t.world.database.db
+      .select({ kind: syncEvents.kind, params: syncEvents.params })
+      .from(syncEvents)
+      .where(eq(syncEvents.orderId, deleted.orderId));
+    expect(events.filter((e) => e.kind === "store.order_missing")).toEqual([
+      { kind: "store.order_missing", params: { storeOrderName: deleted.storeOrder.name } },
+    ]);
+  });
+
   it("GIVEN webhook bodies that are not what they claim WHEN they are posted THEN 401 for a bad HMAC, 400 for malformed JSON, and no receipt either way", async () => {
     const before = await t.world.database.db.select().from(webhookReceipts);
     const good = signedShopifyWebhook(store.externalId, "fulfillments/create", {

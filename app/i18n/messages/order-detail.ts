@@ -130,6 +130,8 @@ export const en = {
     "Store order {storeOrderName} cancelled in the store: cancel it on the marketplace too",
   "timeline.store.cancelled_after_shipment":
     "Store order {storeOrderName} cancelled in the store after it shipped",
+  "timeline.store.order_missing":
+    "Store order {storeOrderName} was not found in the store (deleted there?): its shipments can no longer be read",
   "timeline.privacy.ebay_account_deleted": "Buyer data erased (eBay account deletion)",
   "nav.skuMappings": "SKU mappings",
   "skuMap.title": "SKU mappings",
@@ -321,6 +323,8 @@ export const fr: Record<keyof typeof en, string> = {
     "Commande {storeOrderName} annulée dans la boutique : annulez-la aussi sur la place de marché",
   "timeline.store.cancelled_after_shipment":
     "Commande {storeOrderName} annulée dans la boutique après son expédition",
+  "timeline.store.order_missing":
+    "Commande {storeOrderName} introuvable dans la boutique (supprimée ?) : ses expéditions ne peuvent plus être lues",
   "timeline.privacy.ebay_account_deleted":
     "Données de l’acheteur effacées (suppression du compte eBay)",
   "nav.skuMappings": "Correspondances de SKU",
