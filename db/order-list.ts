@@ -30,11 +30,15 @@ import {
 /**
  * The states the merchant filters by. They are views over two columns — where the order stands in
  * the import (`state`) and where its tracking stands (`tracking_state`) — so one order can be both
- * "imported" and "tracking confirmed".
+ * "imported" and "tracking confirmed". Every import state a row's badge can show is one of them
+ * (new, waiting and creating too), so whatever the list shows can be filtered by.
  */
 export const ORDER_LIST_STATES = [
-  "imported",
+  "new",
+  "waiting",
   "held",
+  "creating",
+  "imported",
   "skipped",
   "awaiting_shipment",
   "tracking_sent",
@@ -120,6 +124,8 @@ function stateCondition(state: OrderListState): SQL {
       // The merchant's "something failed": the store order or the tracking push.
       return sql`(${is(mo.state, "failed")} or ${is(mo.trackingState, "failed")})`;
     default:
+      // new, waiting, held, creating, imported, skipped, cancelled: one literal state each, which
+      // the (store, state, created) index serves.
       return is(mo.state, state);
   }
 }

@@ -3,6 +3,7 @@ import {
   decodeCursor,
   encodeCursor,
   listOrders,
+  ORDER_LIST_STATES,
   type OrderListCursor,
   type OrderListFilter,
   type OrderListState,
@@ -10,7 +11,7 @@ import {
   streamOrders,
 } from "../../db/order-list";
 import { purgeOrderPii } from "../../db/pii";
-import { marketplaceOrders } from "../../db/schema";
+import { marketplaceOrders, orderState } from "../../db/schema";
 import { createTestDatabase, type TestDatabase, testKeyRing } from "../helpers/database";
 import {
   type SeededStore,
@@ -96,12 +97,34 @@ describe("order list query", () => {
     ["tracking_confirmed", ["A-CONFIRMED"]],
     ["failed", ["A-PUSH-FAILED", "A-FAILED"]],
     ["cancelled", ["A-CANCELLED"]],
+    ["waiting", ["A-WAITING"]],
   ])(
     "GIVEN orders in every state WHEN filtered by %s THEN exactly those orders come back",
     async (state, expected) => {
       expect(await allKeys({ states: [state] })).toEqual(expectedOrder(expected));
     },
   );
+
+  it("GIVEN orders new, waiting and being created WHEN filtered by each of those states THEN exactly those orders come back", async () => {
+    const c = await seedStoreOrders(database.db, keyring, "c.myshopify.com", [
+      { key: "C-NEW", account: "ebay", state: "new", createdAt: "2026-12-01T09:00:00Z" },
+      { key: "C-WAITING", account: "amazon", state: "waiting", createdAt: "2026-12-02T09:00:00Z" },
+      { key: "C-CREATING", account: "ebay", state: "creating", createdAt: "2026-12-03T09:00:00Z" },
+      { key: "C-IMPORTED", account: "ebay", state: "imported", createdAt: "2026-12-04T09:00:00Z" },
+    ]);
+    expect(await allKeys({ states: ["new"] }, c)).toEqual(["C-NEW"]);
+    expect(await allKeys({ states: ["waiting"] }, c)).toEqual(["C-WAITING"]);
+    expect(await allKeys({ states: ["creating"] }, c)).toEqual(["C-CREATING"]);
+    expect(await allKeys({ states: ["new", "creating"] }, c)).toEqual(["C-CREATING", "C-NEW"]);
+    // Store A has no new or creating order: none of C's leak into its list.
+    expect(await allKeys({ states: ["new", "creating"] })).toEqual([]);
+  });
+
+  it("GIVEN every import state an order's badge can show WHEN the filter's states are listed THEN each is one, and the URL keeps it", () => {
+    for (const state of orderState.enumValues) expect(ORDER_LIST_STATES).toContain(state);
+    const query = parseOrderListQuery(new URLSearchParams({ state: "new,waiting,creating" }));
+    expect(query.filter.states).toEqual(["new", "waiting", "creating"]);
+  });
 
   it("GIVEN several states chosen WHEN filtered THEN orders in any of them come back", async () => {
     expect(await allKeys({ states: ["skipped", "cancelled", "tracking_confirmed"] })).toEqual(
