@@ -51,6 +51,10 @@ export const REASON_MESSAGES: Record<PreCheckReasonCode, Record<Locale, string>>
     en: "SKU {sku} is not mapped to a store variant",
     fr: "Le SKU {sku} n’est associé à aucune variante de la boutique",
   },
+  "sku.mapped_variant_missing": {
+    en: "SKU {sku} is mapped to store SKU {storeSku}, which no store variant has: fix the mapping or the SKU in the store",
+    fr: "Le SKU {sku} est associé au SKU {storeSku}, qu’aucune variante de la boutique ne porte : corrigez l’association ou le SKU dans la boutique",
+  },
   "sku.ambiguous": {
     en: "SKU {sku} matches {count} store variants: map it to one of them",
     fr: "Le SKU {sku} correspond à {count} variantes de la boutique : associez-le à l’une d’elles",

@@ -53,7 +53,14 @@ export function checkSku(ctx: Pick<PreCheckContext, "order" | "lineResolutions">
         reported.add(key);
         reasons.push(
           resolution.status === "unmapped"
-            ? reason("sku.unmapped", { sku: resolution.sku })
+            ? // Through a mapping, the store SKU is the one to fix: saying "not mapped" would
+              // contradict the mapping the merchant sees on the order.
+              resolution.storeSku !== undefined
+              ? reason("sku.mapped_variant_missing", {
+                  sku: resolution.sku,
+                  storeSku: resolution.storeSku,
+                })
+              : reason("sku.unmapped", { sku: resolution.sku })
             : reason("sku.ambiguous", {
                 sku: resolution.sku,
                 count: resolution.candidates.length,

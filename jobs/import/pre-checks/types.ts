@@ -74,6 +74,7 @@ export const PRE_CHECK_REASON_PARAMS = {
   "order.cancelled": [],
   "order.cancellation_requested": [],
   "sku.unmapped": ["sku"],
+  "sku.mapped_variant_missing": ["sku", "storeSku"],
   "sku.ambiguous": ["sku", "count"],
   "sku.missing": ["lineTitle"],
   "stock.short": ["sku", "needed", "available"],

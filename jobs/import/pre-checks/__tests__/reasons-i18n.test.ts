@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { resolveLineVariants } from "../../sku-resolution";
 import { LOCALES } from "../../../../app/i18n/locales";
 import {
   formatReason,
@@ -61,6 +62,17 @@ describe("reason messages", () => {
           makeVariant({ sku: "S", inventoryQuantity: 0 }),
         ],
       }),
+      (() => {
+        const order = makeOrder({ lines: [{ sku: "OLD" }] });
+        return makeContext({
+          order,
+          lineResolutions: resolveLineVariants({
+            lines: order.lines,
+            mappings: [{ accountId: null, marketplaceSku: "OLD", storeSku: "GONE" }],
+            variantsBySku: new Map(),
+          }),
+        });
+      })(),
     ];
     const emitted = new Set(
       contexts

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatReason } from "../../../../app/i18n/reasons";
 import { variantRef } from "../../../../connectors/types";
+import { resolveLineVariants } from "../../sku-resolution";
 import { checkSku } from "../sku";
 import { makeContext, makeOrder, makeVariant } from "./fixtures";
 
@@ -29,6 +30,32 @@ describe("sku pre-check", () => {
     });
     expect(formatReason("en", outcome.reasons[0]!)).toBe(
       "SKU GHOST is not mapped to a store variant",
+    );
+  });
+
+  it("GIVEN a SKU mapped to a store SKU no variant has WHEN checking THEN the reason names the mapping's store SKU, not a missing mapping", () => {
+    const order = makeOrder({ lines: [{ sku: "OLD-CAP-RED" }] });
+    const outcome = checkSku(
+      makeContext({
+        order,
+        lineResolutions: resolveLineVariants({
+          lines: order.lines,
+          mappings: [{ accountId: null, marketplaceSku: "old-cap-red", storeSku: "NOPE-XYZ" }],
+          variantsBySku: new Map([["NOPE-XYZ", []]]),
+        }),
+      }),
+    );
+    expect(outcome).toEqual({
+      result: "hold",
+      reasons: [
+        {
+          code: "sku.mapped_variant_missing",
+          params: { sku: "OLD-CAP-RED", storeSku: "NOPE-XYZ" },
+        },
+      ],
+    });
+    expect(formatReason("en", outcome.reasons[0]!)).toBe(
+      "SKU OLD-CAP-RED is mapped to store SKU NOPE-XYZ, which no store variant has: fix the mapping or the SKU in the store",
     );
   });
 
