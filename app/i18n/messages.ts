@@ -1,3 +1,4 @@
+import { formatMessage } from "./format-message";
 import type { Locale } from "./locales";
 import * as accounts from "./messages/accounts";
 import * as core from "./messages/core";
@@ -34,10 +35,8 @@ const CATALOGS: Record<Locale, Record<MessageKey, string>> = { en, fr };
 
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
+/** Templates are filled by formatMessage: `{name}`, plurals and the French "de" (see there). */
 export function translator(locale: Locale): Translate {
   const catalog = CATALOGS[locale];
-  return (key, params) =>
-    catalog[key].replace(/\{(\w+)\}/g, (match, name: string) =>
-      params && name in params ? String(params[name]) : match,
-    );
+  return (key, params) => formatMessage(locale, catalog[key], params);
 }

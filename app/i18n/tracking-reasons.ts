@@ -38,8 +38,8 @@ export const TRACKING_REASON_MESSAGES: Record<string, Record<Locale, string>> = 
     fr: "La place de marché a accepté le suivi mais ne l’affiche pas : vérifiez la commande sur la place de marché",
   },
   "push.gave_up": {
-    en: "The marketplace could not be reached after {attempts} attempts: retry when it is available again",
-    fr: "La place de marché est restée injoignable après {attempts} tentatives : réessayez lorsqu’elle sera de nouveau disponible",
+    en: "The marketplace could not be reached after {attempts, plural, one {# attempt} other {# attempts}}: retry when it is available again",
+    fr: "La place de marché est restée injoignable après {attempts, plural, one {# tentative} other {# tentatives}} : réessayez lorsqu’elle sera de nouveau disponible",
   },
   "push.order_not_found": {
     en: "{platform} no longer knows this order",
@@ -70,8 +70,8 @@ export const TRACKING_REASON_MESSAGES: Record<string, Record<Locale, string>> = 
     fr: "La commande est déjà expédiée sur {platform} : elle n’y a pas été annulée",
   },
   "cancel.unconfirmed": {
-    en: "{platform} has not confirmed the cancellation after {hours} hours: check the order on {platform}",
-    fr: "{platform} n’a pas confirmé l’annulation au bout de {hours} heures : vérifiez la commande sur {platform}",
+    en: "{platform} has not confirmed the cancellation after {hours, plural, one {# hour} other {# hours}}: check the order on {platform}",
+    fr: "{platform} n’a pas confirmé l’annulation au bout de {hours, plural, one {# heure} other {# heures}} : vérifiez la commande sur {platform}",
   },
   "cancel.order_not_found": {
     en: "{platform} no longer knows this order: it was not cancelled there",

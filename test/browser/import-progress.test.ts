@@ -35,7 +35,7 @@ describe.skipIf(!chromiumAvailable())(
       await card.getByRole("combobox", { name: "Days to backfill" }).selectOption("7");
       await card.getByRole("button", { name: "Backfill" }).click();
       const line = card.getByTestId(/^import-progress-/);
-      await line.getByText(/Import finished: \d+ orders read, \d+ new, \d+ updated\./).waitFor({
+      await line.getByText(/Import finished: \d+ orders? read, \d+ new, \d+ updated\./).waitFor({
         timeout: 30_000,
       });
       await page.screenshot({ path: screenshotPath("import-progress"), fullPage: true });

@@ -313,7 +313,9 @@ describe.skipIf(!chromiumAvailable())("merchant flows in the demo admin, in Chro
     await page.getByRole("button", { name: "Save mapping" }).click();
     // The demo's own orders may hold the same SKU too: at least ours is re-checked.
     await page
-      .getByText(/^Mapping saved\. [1-9]\d* held order\(s\) are being checked again\.$/)
+      .getByText(
+        /^Mapping saved\. (1 held order is|(?:[2-9]|[1-9]\d+) held orders are) being checked again\.$/,
+      )
       .waitFor();
     await screenshot(page, "sku-mapped");
 
@@ -490,7 +492,7 @@ describe.skipIf(!chromiumAvailable())("merchant flows in the demo admin, in Chro
       await page.getByRole("button", { name: "Enregistrer", exact: true }).click();
       await page
         .getByText(
-          /^Correspondance enregistrée\. [1-9]\d* commande\(s\) bloquée\(s\) en cours de nouvelle vérification\.$/,
+          /^Correspondance enregistrée\. (1 commande bloquée|(?:[2-9]|[1-9]\d+) commandes bloquées) en cours de nouvelle vérification\.$/,
         )
         .waitFor();
 
@@ -551,10 +553,12 @@ describe.skipIf(!chromiumAvailable())("merchant flows in the demo admin, in Chro
       const { accounts } = await listOrders();
       const amazon = accounts.find((a) => a.displayName === "Amazon France")!;
       await visit(page, `/app/accounts/${amazon.id}/settings`);
-      await page.getByRole("heading", { name: "Paramètres de Amazon France", level: 1 }).waitFor();
+      await page.getByRole("heading", { name: "Paramètres d’Amazon France", level: 1 }).waitFor();
       await page.getByLabel("Étiquettes des commandes créées").fill(`a, ${"x".repeat(41)}`);
       await page.getByRole("button", { name: "Enregistrer les paramètres" }).click();
-      await page.getByText("Utilisez 20 étiquettes de 1 à 40 caractères au plus").waitFor();
+      await page
+        .getByText("Utilisez au plus 20 étiquettes, de 1 à 40 caractères chacune")
+        .waitFor();
       await page.getByText(/^Certains paramètres sont à corriger/).waitFor();
       await screenshot(page, "settings-invalid-fr");
       expect(errors).toEqual([]);
@@ -562,7 +566,7 @@ describe.skipIf(!chromiumAvailable())("merchant flows in the demo admin, in Chro
       await checkOnPhone(
         `/app/accounts/${amazon.id}/settings`,
         "settings-fr",
-        "Paramètres de Amazon France",
+        "Paramètres d’Amazon France",
         FRENCH,
       );
     });

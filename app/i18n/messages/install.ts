@@ -21,16 +21,16 @@ export const fr: Record<keyof typeof en, string> = {
     "Ouvrez Marketsync depuis l’administration Shopify (Applications › Marketsync).",
   "install.done": "Marketsync est installé.",
   "install.sessionExpired":
-    "Votre session Marketsync a expiré. Rouvrez Marketsync depuis le panneau de contrôle de votre boutique.",
+    "Votre session Marketsync a expiré. Rouvrez Marketsync depuis le panneau de configuration de votre boutique.",
   "install.crossSiteRefused": "Cette requête ne provient pas des pages de Marketsync.",
-  "install.notInstalled": "Marketsync n'est pas installé sur cette boutique.",
+  "install.notInstalled": "Marketsync n’est pas installé sur cette boutique.",
   "install.notConfigured":
-    "L'application BigCommerce n'est pas configurée sur ce serveur Marketsync.",
+    "L’application BigCommerce n’est pas configurée sur ce serveur Marketsync.",
   "install.badRequest":
-    "Ce lien d'installation est incomplet. Recommencez l'installation depuis BigCommerce.",
+    "Ce lien d’installation est incomplet. Recommencez l’installation depuis BigCommerce.",
   "install.refused":
-    "BigCommerce a refusé cette demande d'installation (elle a peut-être expiré). Recommencez l'installation depuis BigCommerce.",
+    "BigCommerce a refusé cette demande d’installation (elle a peut-être expiré). Recommencez l’installation depuis BigCommerce.",
   "install.unavailable":
-    "BigCommerce n'a pas pu être joint pour terminer l'installation. Réessayez dans quelques minutes.",
-  "install.invalidSignature": "Cette requête n'est pas signée par BigCommerce.",
+    "BigCommerce n’a pas pu être joint pour terminer l’installation. Réessayez dans quelques minutes.",
+  "install.invalidSignature": "Cette requête n’est pas signée par BigCommerce.",
 };

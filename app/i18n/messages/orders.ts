@@ -137,7 +137,7 @@ export const fr: Record<keyof typeof en, string> = {
   "orders.colStatus": "État",
   "orders.colTracking": "Suivi",
   "orders.colTotal": "Total",
-  "orders.moreReasons": "+{count} autres",
+  "orders.moreReasons": "+{count, plural, one {# autre} other {# autres}}",
   "orders.buyerErased": "Effacé",
   "orders.bulkRetry": "Réessayer",
   "orders.bulkSkip": "Ignorer",

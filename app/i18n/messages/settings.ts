@@ -4,7 +4,8 @@ export const en = {
   "settings.title": "Settings of {account}",
   "settings.back": "Accounts",
   "settings.save": "Save settings",
-  "settings.saved": "Settings saved. {count} held or waiting order(s) are being checked again.",
+  "settings.saved":
+    "Settings saved. {count, plural, one {# held or waiting order is} other {# held or waiting orders are}} being checked again.",
   "settings.invalid": "Some settings need fixing: see the fields below. Nothing was saved.",
   "settings.import": "Import",
   "settings.importFrom": "Import orders created from",
@@ -78,18 +79,18 @@ export const en = {
 
 export const fr: Record<keyof typeof en, string> = {
   "nav.settings": "Paramètres",
-  "settings.title": "Paramètres de {account}",
+  "settings.title": "Paramètres {account, de}",
   "settings.back": "Comptes",
   "settings.save": "Enregistrer les paramètres",
   "settings.saved":
-    "Paramètres enregistrés. {count} commande(s) bloquée(s) ou en attente en cours de nouvelle vérification.",
+    "Paramètres enregistrés. {count, plural, one {# commande bloquée ou en attente} other {# commandes bloquées ou en attente}} en cours de nouvelle vérification.",
   "settings.invalid":
     "Certains paramètres sont à corriger : voir les champs ci-dessous. Rien n’a été enregistré.",
   "settings.import": "Import",
   "settings.importFrom": "Importer les commandes créées à partir du",
   "settings.importFromHelp":
     "Un jour, à partir de minuit UTC. Laissez vide pour importer toutes les commandes.",
-  "settings.pollInterval": "Rechercher les nouvelles commandes toutes les (minutes)",
+  "settings.pollInterval": "Intervalle de recherche des nouvelles commandes (minutes)",
   "settings.pollIntervalHelp":
     "De 1 à 1 440. Laissez vide pour la valeur par défaut de la place de marché (eBay 3, Amazon 5).",
   "settings.marketplaceFulfilled": "Commandes expédiées par la place de marché",
@@ -118,7 +119,7 @@ export const fr: Record<keyof typeof en, string> = {
   "settings.orderName.marketplace_id": "L’identifiant de la commande sur la place de marché",
   "settings.tags": "Étiquettes des commandes créées",
   "settings.tagsHelp":
-    "Séparées par des virgules ; 20 étiquettes de 40 caractères au plus. La place de marché et l’identifiant de la commande sont toujours ajoutés.",
+    "Séparées par des virgules ; jusqu’à 20 étiquettes, de 40 caractères au plus chacune. La place de marché et l’identifiant de la commande sont toujours ajoutés.",
   "settings.inventory": "Stock",
   "settings.inventoryDecrement": "Décrémenter le stock à la création d’une commande",
   "settings.inventoryLocationId": "Emplacement à décrémenter",
@@ -138,7 +139,8 @@ export const fr: Record<keyof typeof en, string> = {
   "settings.carrierCode": "Code transporteur de la place de marché",
   "settings.addOverride": "Ajouter un transporteur",
   "settings.removeOverride": "Retirer",
-  "settings.noOverrides": "Aucune : la table de transporteurs par défaut s’applique.",
+  "settings.noOverrides":
+    "Aucune correspondance : la table de transporteurs par défaut s’applique.",
   "settings.error.importFrom": "Saisissez un jour qui existe (AAAA-MM-JJ), à partir de 1970",
   "settings.error.pollIntervalMinutes": "Saisissez un nombre entier de minutes entre 1 et 1 440",
   "settings.error.marketplaceFulfilled": "Choisissez l’une des options",
@@ -150,7 +152,7 @@ export const fr: Record<keyof typeof en, string> = {
   "settings.error.orderName": "Choisissez l’une des options",
   "settings.error.inventoryLocationId":
     "Saisissez un identifiant d’emplacement ou laissez le champ vide",
-  "settings.error.tags": "Utilisez 20 étiquettes de 1 à 40 caractères au plus",
+  "settings.error.tags": "Utilisez au plus 20 étiquettes, de 1 à 40 caractères chacune",
   "settings.error.carrierOverrides":
     "Chaque transporteur doit avoir un nom (100 caractères au plus, sans doublon) et un code de place de marché",
   "settings.error.override.carrierMissing":
