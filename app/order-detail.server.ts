@@ -66,6 +66,7 @@ export async function loadOrderDetail(db: Database, store: StoreRow, orderId: st
         shipCountry: marketplaceOrders.shipCountry,
         checkResults: marketplaceOrders.checkResults,
         holdReasons: marketplaceOrders.holdReasons,
+        fulfilledByMarketplace: marketplaceOrders.fulfilledByMarketplace,
         marketplaceCreatedAt: marketplaceOrders.marketplaceCreatedAt,
       },
       account: { id: marketplaceAccounts.id, displayName: marketplaceAccounts.displayName },
@@ -85,7 +86,6 @@ export async function loadOrderDetail(db: Database, store: StoreRow, orderId: st
         quantity: marketplaceOrderLines.quantity,
         quantityShipped: marketplaceOrderLines.quantityShipped,
         unitPriceMinor: marketplaceOrderLines.unitPriceMinor,
-        variantRef: marketplaceOrderLines.variantRef,
       })
       .from(marketplaceOrderLines)
       .where(eq(marketplaceOrderLines.orderId, orderId))
@@ -155,13 +155,22 @@ export async function loadOrderDetail(db: Database, store: StoreRow, orderId: st
     lines.map((l) => l.sku).filter((s): s is string => !!s),
   );
   const link = links[0];
+  const created = link?.state === "created";
+  const skusToFix = skusHeldFor(row.order.state, row.order.holdReasons);
   return {
     order: row.order,
     account: row.account,
-    lines: lines.map((line) => ({
-      ...line,
-      mapping: line.sku ? (mappings.get(line.sku.trim().toLowerCase()) ?? null) : null,
-    })),
+    lines: lines.map((line) => {
+      const sku = line.sku?.trim().toLowerCase();
+      return {
+        ...line,
+        mapping: sku ? (mappings.get(sku) ?? null) : null,
+        /** In the store order by its own SKU (every line of a created order resolved). */
+        sameSkuInStore: created,
+        /** A hold reason names this line's SKU: the merchant fixes it by (re)mapping it. */
+        needsMapping: Boolean(sku && skusToFix.has(sku)),
+      };
+    }),
     storeOrder: link
       ? {
           state: link.state,
@@ -177,6 +186,18 @@ export async function loadOrderDetail(db: Database, store: StoreRow, orderId: st
     })),
     events: events.reverse(),
   };
+}
+
+/** The SKUs (normalized) the order is held for, while it can still be created. */
+function skusHeldFor(state: string, reasons: ReasonCode[]): Set<string> {
+  if (!["held", "waiting", "new"].includes(state)) return new Set();
+  return new Set(
+    reasons
+      .filter((reason) => reason.code.startsWith("sku."))
+      .map((reason) => reason.params?.sku)
+      .filter((sku): sku is string => typeof sku === "string")
+      .map((sku) => sku.trim().toLowerCase()),
+  );
 }
 
 export type OrderDetail = NonNullable<Awaited<ReturnType<typeof loadOrderDetail>>>;

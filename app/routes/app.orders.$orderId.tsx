@@ -23,7 +23,7 @@ import { requireAdmin } from "../auth.server";
 import { formatDateTime } from "../i18n/format-date-time";
 import { formatMinorUnits } from "../i18n/format-minor-units";
 import type { Locale } from "../i18n/locales";
-import type { Translate } from "../i18n/messages";
+import type { MessageKey, Translate } from "../i18n/messages";
 import { timelineKey } from "../i18n/messages/order-detail";
 import { formatReason } from "../i18n/reasons";
 import { useLocale, useTranslate } from "../i18n/use-translate";
@@ -338,18 +338,24 @@ function LineMapping({
   accountId: string;
   t: Translate;
 }) {
+  const fix = line.sku
+    ? `/app/sku-mappings?${new URLSearchParams({ sku: line.sku, accountId }).toString()}`
+    : undefined;
   if (line.mapping) {
+    const text = `${t("detail.mappedTo", { storeSku: line.mapping.storeSku })}${
+      line.mapping.accountWide ? ` ${t("detail.mappedAllAccounts")}` : ""
+    }`;
+    // A mapping the order is still held for is the thing to fix: it links to its form.
     return (
       <span data-testid={`mapping-${line.lineId}`}>
-        {t("detail.mappedTo", { storeSku: line.mapping.storeSku })}
-        {line.mapping.accountWide ? ` ${t("detail.mappedAllAccounts")}` : ""}
+        {line.needsMapping && fix ? <Link url={fix}>{text}</Link> : text}
       </span>
     );
   }
-  if (line.variantRef) return <span>{t("detail.sameSku")}</span>;
   if (!line.sku) return <span>{t("detail.noSku")}</span>;
-  const query = new URLSearchParams({ sku: line.sku, accountId });
-  return <Link url={`/app/sku-mappings?${query.toString()}`}>{t("detail.mapSku")}</Link>;
+  if (line.sameSkuInStore) return <span>{t("detail.sameSku")}</span>;
+  if (line.needsMapping && fix) return <Link url={fix}>{t("detail.mapSku")}</Link>;
+  return <span>—</span>;
 }
 
 function ChecksCard({ detail, t, locale }: CardProps) {
@@ -453,6 +459,14 @@ function StoreOrderCard({
   );
 }
 
+/** Why there is nothing to show yet, and whether tracking will ever be sent. */
+function noShipmentsKey(detail: Detail): MessageKey {
+  if (detail.order.fulfilledByMarketplace) return "detail.noShipments.marketplaceFulfilled";
+  if (detail.storeOrder?.state === "created") return "detail.noShipments";
+  if (["skipped", "cancelled"].includes(detail.order.state)) return "detail.noShipments.skipped";
+  return "detail.noShipments.notCreated";
+}
+
 function ShipmentsCard({ detail, t, locale, busy }: CardProps & { busy: boolean }) {
   return (
     <Card>
@@ -462,7 +476,7 @@ function ShipmentsCard({ detail, t, locale, busy }: CardProps & { busy: boolean 
         </Text>
         {detail.shipments.length === 0 ? (
           <Text as="p" tone="subdued">
-            {t("detail.noShipments")}
+            {t(noShipmentsKey(detail))}
           </Text>
         ) : (
           detail.shipments.map((shipment) => (

@@ -140,6 +140,27 @@ describe("order detail page", () => {
     expect(french).toMatch(/\d{1,2} [a-zéû]+\.? \d{4}, \d{2}:\d{2} UTC/);
   });
 
+  it("GIVEN an order created by its own SKU and one held for an unknown SKU WHEN the merchant opens them THEN only the held line offers a mapping, and each says when tracking will come", async () => {
+    const imported = await importOrder("MUG-BLUE");
+    expect(await stateOf(imported.id)).toBe("imported");
+    const created = await (await page(store, imported.id, "en")).text();
+    expect(created).toContain("Same SKU in the store");
+    expect(created).not.toContain("Map this SKU");
+    expect(created).toContain("Not shipped yet. Tracking is sent to the marketplace");
+
+    const held = await importOrder("gone-mug");
+    const heldPage = await (await page(store, held.id, "en")).text();
+    expect(heldPage).toContain("Map this SKU");
+    expect(heldPage).not.toContain("Same SKU in the store");
+    expect(heldPage).toContain("No store order yet");
+
+    const skipped = await post(store, held.id, { intent: "skip" });
+    expect(skipped.status).toBe(200);
+    const skippedPage = await (await page(store, held.id, "fr")).text();
+    expect(skippedPage).not.toContain("Associer ce SKU");
+    expect(skippedPage).toContain("Marketsync n’envoie donc aucun suivi");
+  });
+
   it("GIVEN the merchant came from a filtered page of the list WHEN they open an order THEN its back link returns to that page; a crafted list parameter stays on the list", async () => {
     const { id } = await importOrder("old-mug");
     const headers = await adminHeaders(app, store);

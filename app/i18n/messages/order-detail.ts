@@ -54,6 +54,12 @@ export const en = {
   "detail.shipments": "Shipments and tracking",
   "detail.noShipments":
     "Not shipped yet. Tracking is sent to the marketplace once the order ships in the store.",
+  "detail.noShipments.notCreated":
+    "No store order yet: tracking is sent to the marketplace once the order is created and ships in the store.",
+  "detail.noShipments.skipped":
+    "This order is not created in the store, so Marketsync sends no tracking for it.",
+  "detail.noShipments.marketplaceFulfilled":
+    "The marketplace ships this order itself: there is no tracking to send.",
   "detail.shipmentTitle": "{carrier} · {trackingNumber}",
   "detail.shipmentShippedAt": "Shipped on {date}",
   "detail.shipmentCancelled": "Cancelled",
@@ -245,6 +251,12 @@ export const fr: Record<keyof typeof en, string> = {
   "detail.shipments": "Expéditions et suivi",
   "detail.noShipments":
     "Pas encore expédiée. Le suivi est envoyé à la place de marché dès l’expédition dans la boutique.",
+  "detail.noShipments.notCreated":
+    "Pas encore de commande dans la boutique : le suivi est envoyé à la place de marché une fois la commande créée et expédiée dans la boutique.",
+  "detail.noShipments.skipped":
+    "Cette commande n’est pas créée dans la boutique : Marketsync n’envoie donc aucun suivi.",
+  "detail.noShipments.marketplaceFulfilled":
+    "La place de marché expédie elle-même cette commande : il n’y a pas de suivi à envoyer.",
   "detail.shipmentTitle": "{carrier} · {trackingNumber}",
   "detail.shipmentShippedAt": "Expédiée le {date}",
   "detail.shipmentCancelled": "Annulée",
