@@ -92,10 +92,41 @@ type AccountView = ReturnType<typeof useLoaderData<typeof loader>>["accounts"][n
 
 const PLATFORM_LABELS = { ebay: "eBay", amazon: "Amazon" } as const;
 
-/** Amazon's marketplace ids mean nothing to a merchant: their country, in the admin's language. */
-function marketplaceLabel(id: string, regions: Intl.DisplayNames): string {
-  const country = amazonMarketplace(id)?.country;
-  return country ? (regions.of(country) ?? country) : id;
+/**
+ * eBay's marketplace ids (the Sell APIs' `EBAY_…`, as the connector and its simulator know them)
+ * and the country each one sells in. eBay Motors is a site of its own, named apart.
+ */
+const EBAY_MARKETPLACE_COUNTRIES: Readonly<Record<string, string>> = {
+  EBAY_US: "US",
+  EBAY_MOTORS_US: "US",
+  EBAY_CA: "CA",
+  EBAY_GB: "GB",
+  EBAY_AU: "AU",
+  EBAY_AT: "AT",
+  EBAY_BE: "BE",
+  EBAY_CH: "CH",
+  EBAY_DE: "DE",
+  EBAY_ES: "ES",
+  EBAY_FR: "FR",
+  EBAY_IE: "IE",
+  EBAY_IT: "IT",
+  EBAY_NL: "NL",
+  EBAY_PL: "PL",
+};
+
+/**
+ * Marketplace ids mean nothing to a merchant: their country, in the admin's language. An id we do
+ * not know is shown as it is rather than guessed.
+ */
+function marketplaceLabel(
+  id: string,
+  regions: Intl.DisplayNames,
+  t: ReturnType<typeof useTranslate>,
+): string {
+  const country = amazonMarketplace(id)?.country ?? EBAY_MARKETPLACE_COUNTRIES[id];
+  if (!country) return id;
+  const name = regions.of(country) ?? country;
+  return id === "EBAY_MOTORS_US" ? t("accounts.ebayMotors", { country: name }) : name;
 }
 
 function badgeTone(status: AccountView["status"]) {
@@ -196,7 +227,9 @@ function AccountCard({
           {account.marketplaceIds.length > 0 && (
             <Text as="p">
               {t("accounts.marketplaces", {
-                list: account.marketplaceIds.map((id) => marketplaceLabel(id, regions)).join(", "),
+                list: account.marketplaceIds
+                  .map((id) => marketplaceLabel(id, regions, t))
+                  .join(", "),
               })}
             </Text>
           )}

@@ -14,6 +14,7 @@ export const en = {
   "accounts.grantExpired": "Authorization expired on {date}",
   "accounts.disconnectedOn": "Disconnected on {date}: its orders and history are kept.",
   "accounts.marketplaces": "Marketplaces: {list}",
+  "accounts.ebayMotors": "eBay Motors ({country})",
   "accounts.settings": "Settings",
   "accounts.reconnect": "Reconnect",
   "accounts.disconnect": "Disconnect",
@@ -88,6 +89,7 @@ export const fr: Record<keyof typeof en, string> = {
   "accounts.disconnectedOn":
     "Déconnecté le {date} : ses commandes et son historique sont conservés.",
   "accounts.marketplaces": "Places de marché : {list}",
+  "accounts.ebayMotors": "eBay Motors ({country})",
   "accounts.settings": "Paramètres",
   "accounts.reconnect": "Reconnecter",
   "accounts.disconnect": "Déconnecter",
