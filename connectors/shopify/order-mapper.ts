@@ -46,11 +46,23 @@ export function variantSearchQuery(term: string): string {
   return parts.join(" OR ");
 }
 
+/**
+ * A product without options has one variant titled "Default Title", which Shopify appends to the
+ * display name ("Blue mug - Default Title"); the merchant knows it as the product's name alone.
+ */
+const DEFAULT_VARIANT_SUFFIX = " - Default Title";
+function variantTitle(node: VariantNode): string {
+  const name = node.displayName || node.title;
+  return name.endsWith(DEFAULT_VARIANT_SUFFIX)
+    ? name.slice(0, -DEFAULT_VARIANT_SUFFIX.length)
+    : name;
+}
+
 export function variantFromNode(node: VariantNode, shopCurrency: string): StoreVariant {
   return {
     ref: variantRef(node.id),
     sku: node.sku ?? "",
-    title: node.displayName || node.title,
+    title: variantTitle(node),
     productId: node.product.id,
     inventoryQuantity: node.inventoryItem.tracked ? (node.inventoryQuantity ?? 0) : undefined,
     price: money(node.price, shopCurrency),

@@ -244,6 +244,8 @@ describe("shopify order mapper", () => {
     );
     expect(variant.inventoryQuantity).toBeUndefined();
     expect(variant.price).toEqual({ amountMinor: 1010, currency: "USD" });
+    // A product without options: its name alone, not Shopify's placeholder variant title.
+    expect(variant.title).toBe("Mug");
     const f = fulfillmentFromNode({
       id: "gid://shopify/Fulfillment/9",
       status: "SUCCESS",
