@@ -22,6 +22,7 @@ import { AdminPageErrorBoundary } from "../admin-error-boundary";
 import { requireAdmin } from "../auth.server";
 import { formatDateTime } from "../i18n/format-date-time";
 import { formatMinorUnits } from "../i18n/format-minor-units";
+import { formatMarketplaceStatus } from "../i18n/marketplace-status";
 import type { Locale } from "../i18n/locales";
 import type { MessageKey, Translate } from "../i18n/messages";
 import { timelineKey } from "../i18n/messages/order-detail";
@@ -255,7 +256,7 @@ function SummaryCard({ detail, t, locale }: CardProps) {
   const money = (minor: number) => formatMinorUnits(locale, minor, order.currency);
   const rows: [string, string][] = [
     [t("detail.account"), detail.account.displayName],
-    [t("detail.marketplaceStatus"), order.marketplaceStatus],
+    [t("detail.marketplaceStatus"), formatMarketplaceStatus(locale, order.marketplaceStatus)],
     [t("detail.createdAt"), formatDateTime(locale, order.marketplaceCreatedAt)],
     ...(order.shipCountry
       ? [[t("detail.shipCountry"), countryName(locale, order.shipCountry)] as [string, string]]
@@ -633,7 +634,7 @@ function TimelineCard({ detail, t, locale }: CardProps) {
             {detail.events.map((event) => (
               <li key={event.id} style={{ marginBlockEnd: "0.5rem" }}>
                 <BlockStack gap="050">
-                  <Text as="span">{eventText(t, event.kind, event.params)}</Text>
+                  <Text as="span">{eventText(t, locale, event.kind, event.params)}</Text>
                   {eventReasons(event.params).map((reason, i) => (
                     <Text as="span" tone="subdued" key={i}>
                       {event.kind === "push.attempt_failed"
@@ -655,7 +656,12 @@ function TimelineCard({ detail, t, locale }: CardProps) {
 }
 
 /** The event as a sentence; a kind from another version is shown as its code. */
-function eventText(t: Translate, kind: string, params: Record<string, unknown>): string {
+function eventText(
+  t: Translate,
+  locale: Locale,
+  kind: string,
+  params: Record<string, unknown>,
+): string {
   const key = timelineKey(kind, params);
   if (!key) return kind;
   const values: Record<string, string | number> = {};
@@ -663,8 +669,14 @@ function eventText(t: Translate, kind: string, params: Record<string, unknown>):
     if (typeof value === "string" || typeof value === "number") values[name] = value;
     else if (value === null) values[name] = "—";
   }
+  if (MARKETPLACE_STATUS_EVENTS.has(kind) && typeof params.status === "string") {
+    values.status = formatMarketplaceStatus(locale, params.status);
+  }
   return t(key, values);
 }
+
+/** Events whose `status` is the marketplace's own order status code. */
+const MARKETPLACE_STATUS_EVENTS = new Set(["order.received", "order.updated"]);
 
 function isReason(value: unknown): value is ReasonCode {
   return (

@@ -126,7 +126,7 @@ describe("order detail page", () => {
     expect(html).toContain(ebayOrderId);
     expect(html).toContain("SKU old-mug is not mapped to a store variant");
     expect(html).toContain("Every SKU maps to a variant");
-    expect(html).toContain("Received from the marketplace (status PAID/NOT_STARTED)");
+    expect(html).toContain("Received from the marketplace: Paid, not shipped (PAID/NOT_STARTED)");
     expect(html).toContain(`/app/sku-mappings?sku=old-mug&amp;accountId=${accountId}`);
     expect(html).toContain("$28.00");
     expect(html).not.toContain("Ava Johnson");
@@ -135,7 +135,9 @@ describe("order detail page", () => {
 
     const french = await (await page(store, id, "fr-FR")).text();
     expect(french).toContain("Le SKU old-mug n’est associé à aucune variante de la boutique");
-    expect(french).toContain("Reçue de la place de marché (statut PAID/NOT_STARTED)");
+    expect(french).toContain(
+      "Reçue de la place de marché : Payée, non expédiée (PAID/NOT_STARTED)",
+    );
     expect(french).toContain("28,00");
     expect(french).toMatch(/\d{1,2} [a-zéû]+\.? \d{4}, \d{2}:\d{2} UTC/);
   });
