@@ -10,11 +10,24 @@ import {
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
+import {
+  AppProvider as PolarisAppProvider,
+  BlockStack,
+  Button,
+  Card,
+  InlineStack,
+  Page,
+  Text,
+} from "@shopify/polaris";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css";
 import { DEFAULT_LOCALE, localeFromRequest } from "./i18n/locales";
 import { translator } from "./i18n/messages";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisStyles }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: polarisStyles },
+  // Without an icon link the browser asks for /favicon.ico on every first load.
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
 
 export function loader({ request }: LoaderFunctionArgs) {
   return json({ locale: localeFromRequest(request) });
@@ -57,8 +70,10 @@ export default function App() {
 }
 
 /**
- * Last line of defence: a plain message in the document's language, never a stack trace. The root
- * loader (the language) may itself be what failed: English then.
+ * Last line of defence, and the not-found page outside /app (`$.tsx`): a message in the document's
+ * language with a link to the app's home, never a stack trace. The root loader (the language) may
+ * itself be what failed: English then. No app layout here, so Polaris gets a provider of its own;
+ * it needs no translations for these few components.
  */
 export function ErrorBoundary() {
   const error = useRouteError();
@@ -67,10 +82,21 @@ export function ErrorBoundary() {
   const notFound = isRouteErrorResponse(error) && error.status === 404;
   return (
     <Document>
-      <main style={{ fontFamily: "system-ui, sans-serif", padding: "2rem" }}>
-        <h1>{notFound ? t("error.notFoundTitle") : t("error.title")}</h1>
-        <p>{notFound ? t("error.notFound") : t("error.body")}</p>
-      </main>
+      <PolarisAppProvider i18n={{}}>
+        <Page narrowWidth title={notFound ? t("error.notFoundTitle") : t("error.title")}>
+          <Card>
+            <BlockStack gap="400">
+              <Text as="p">{notFound ? t("error.notFound") : t("error.body")}</Text>
+              <InlineStack>
+                {/* A full load, not a client navigation: the app's home decides where to go. */}
+                <Button variant="primary" url="/">
+                  {t("error.toHome")}
+                </Button>
+              </InlineStack>
+            </BlockStack>
+          </Card>
+        </Page>
+      </PolarisAppProvider>
     </Document>
   );
 }
