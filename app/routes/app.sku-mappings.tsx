@@ -70,7 +70,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 type FieldErrors = Partial<Record<"marketplaceSku" | "storeSku" | "accountId", MessageKey>>;
 type ActionResult =
-  | { saved: number }
+  | { saved: number; replaced?: string }
   | { deleted: true }
   | { imported: number; rechecked: number }
   | { fieldErrors: FieldErrors }
@@ -143,14 +143,14 @@ export async function action({ request }: ActionFunctionArgs) {
       return json<ActionResult>({ fieldErrors }, { status: 400 });
     }
     try {
-      const { rechecked } = await saveSkuMappingForStore(deps, {
+      const { rechecked, replaced } = await saveSkuMappingForStore(deps, {
         storeId: store.id,
         accountId,
         marketplaceSku,
         storeSku,
         variantRef: input.variantRef || undefined,
       });
-      return json<ActionResult>({ saved: rechecked });
+      return json<ActionResult>(replaced ? { saved: rechecked, replaced } : { saved: rechecked });
     } catch (error) {
       if (!(error instanceof NotFoundForStore)) throw error;
       return json<ActionResult>(
@@ -281,7 +281,12 @@ function SearchForm({ query }: { query: string }) {
 
 function ResultBanner({ result, t }: { result: ActionResult | { error: string }; t: Translate }) {
   if ("saved" in result) {
-    return <Banner tone="success">{t("skuMap.saved", { count: result.saved })}</Banner>;
+    return (
+      <Banner tone="success">
+        {t("skuMap.saved", { count: result.saved })}
+        {result.replaced ? ` ${t("skuMap.replaced", { storeSku: result.replaced })}` : ""}
+      </Banner>
+    );
   }
   if ("deleted" in result) return <Banner tone="success">{t("skuMap.deleted")}</Banner>;
   if ("imported" in result) {

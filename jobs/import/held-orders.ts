@@ -135,7 +135,7 @@ export interface SkuMappingInput {
 export async function saveSkuMapping(
   deps: MerchantActionDeps,
   input: SkuMappingInput,
-): Promise<{ rechecked: number }> {
+): Promise<{ rechecked: number; replaced?: string }> {
   return deps.db.transaction((tx) => saveMappingIn(deps, tx, input, new Set()));
 }
 
@@ -164,7 +164,7 @@ async function saveMappingIn(
   tx: Tx,
   input: SkuMappingInput,
   queued: Set<string>,
-): Promise<{ rechecked: number }> {
+): Promise<{ rechecked: number; replaced?: string }> {
   const marketplaceSku = input.marketplaceSku.trim();
   const storeSku = input.storeSku.trim();
   if (!marketplaceSku || !storeSku) throw new RangeError("both SKUs are required");
@@ -172,7 +172,7 @@ async function saveMappingIn(
   // The unique index is on an expression (store, account or none, lower(trim(sku))), which an
   // ON CONFLICT target cannot name through drizzle: look the row up the same way instead.
   const [existing] = await tx
-    .select({ id: skuMappings.id })
+    .select({ id: skuMappings.id, storeSku: skuMappings.storeSku })
     .from(skuMappings)
     .where(
       and(
@@ -215,7 +215,12 @@ async function saveMappingIn(
     cause: "sku_mapping",
     sku: marketplaceSku,
   });
-  return { rechecked };
+  // The merchant is told when the SKU already pointed elsewhere: saving replaced that mapping.
+  const replaced =
+    existing && existing.storeSku.trim().toLowerCase() !== storeSku.toLowerCase()
+      ? existing.storeSku
+      : undefined;
+  return replaced ? { rechecked, replaced } : { rechecked };
 }
 
 /**

@@ -319,6 +319,14 @@ describe("SKU mappings: CSV import and export, list, delete, variant search", ()
     });
     expect(await saved.json()).toEqual({ saved: 0 });
     expect(await mappingsOf(store.id)).toHaveLength(count + 1);
+
+    // The same marketplace SKU again: the answer says which mapping it replaced.
+    const again = { intent: "save", accountId, marketplaceSku: "EB-NAVY" };
+    const replaced = await post(store, { ...again, storeSku: "MUG-RED" });
+    expect(await replaced.json()).toEqual({ saved: 0, replaced: "MUG-BLUE" });
+    const unchanged = await post(store, { ...again, storeSku: "mug-red" });
+    expect(await unchanged.json()).toEqual({ saved: 0 });
+    expect(await mappingsOf(store.id)).toHaveLength(count + 1);
   });
 
   it("GIVEN another store's mapping WHEN a merchant deletes it THEN they get 404 and it stays; their own is deleted", async () => {

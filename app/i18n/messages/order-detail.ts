@@ -151,6 +151,7 @@ export const en = {
   "skuMap.save": "Save mapping",
   "skuMap.saved":
     "Mapping saved. {count, plural, one {# held order is} other {# held orders are}} being checked again.",
+  "skuMap.replaced": "It replaces the mapping to {storeSku}.",
   "skuMap.deleted": "Mapping deleted.",
   "skuMap.delete": "Delete",
   "skuMap.required": "Required",
@@ -352,6 +353,7 @@ export const fr: Record<keyof typeof en, string> = {
   "skuMap.save": "Enregistrer",
   "skuMap.saved":
     "Correspondance enregistrée. {count, plural, one {# commande bloquée} other {# commandes bloquées}} en cours de nouvelle vérification.",
+  "skuMap.replaced": "Elle remplace l’association à {storeSku}.",
   "skuMap.deleted": "Correspondance supprimée.",
   "skuMap.delete": "Supprimer",
   "skuMap.required": "Obligatoire",
