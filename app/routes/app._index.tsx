@@ -150,7 +150,9 @@ export default function Dashboard() {
   );
 }
 
-const CHART = { width: 640, height: 180, top: 12, bottom: 24, left: 8, right: 8 };
+const CHART = { width: 640, height: 156, top: 12, left: 8, right: 8 };
+/** Days between two date labels: five dates of two weeks fit a 375 px phone without touching. */
+const LABEL_EVERY = 3;
 const SERIES = [
   { key: "imported", label: "dashboard.chartImported", color: "var(--p-color-bg-fill-info)" },
   { key: "confirmed", label: "dashboard.chartConfirmed", color: "var(--p-color-bg-fill-success)" },
@@ -158,7 +160,9 @@ const SERIES = [
 
 /**
  * Orders imported and tracking confirmed per day, as paired bars. Plain SVG (Polaris has no
- * chart), scaled to the card's width; the same figures are in a table for screen readers.
+ * chart) stretched to the card's width at a fixed height; the dates under it are HTML text at the
+ * admin's own size, since text inside a scaled SVG shrank to a few pixels on a phone. The same
+ * figures are in a table for screen readers.
  */
 function DailyChart({ daily }: { daily: DailyCounts[] }) {
   const t = useTranslate();
@@ -171,10 +175,15 @@ function DailyChart({ daily }: { daily: DailyCounts[] }) {
   });
   const label = (day: string) => dayLabel.format(new Date(`${day}T00:00:00Z`));
   const max = Math.max(1, ...daily.flatMap((d) => [d.imported, d.confirmed]));
-  const plotHeight = CHART.height - CHART.top - CHART.bottom;
+  const plotHeight = CHART.height - CHART.top;
   const slot = (CHART.width - CHART.left - CHART.right) / daily.length;
   const bar = Math.max(2, (slot - 6) / 2);
   const empty = daily.every((d) => d.imported === 0 && d.confirmed === 0);
+  // Counted from today backwards, so the latest day always has its date.
+  const labelled = daily
+    .map((d, i) => ({ day: d.day, i }))
+    .filter(({ i }) => (daily.length - 1 - i) % LABEL_EVERY === 0);
+  const percent = (x: number) => `${(x / CHART.width) * 100}%`;
   return (
     <Card>
       <BlockStack gap="300">
@@ -200,56 +209,67 @@ function DailyChart({ daily }: { daily: DailyCounts[] }) {
             {t("dashboard.chartEmpty", { days: CHART_DAYS })}
           </Text>
         ) : (
-          <svg
-            viewBox={`0 0 ${CHART.width} ${CHART.height}`}
-            width="100%"
-            role="img"
-            aria-hidden="true"
-            data-testid="daily-chart"
-          >
-            <line
-              x1={CHART.left}
-              x2={CHART.width - CHART.right}
-              y1={CHART.height - CHART.bottom}
-              y2={CHART.height - CHART.bottom}
-              stroke="var(--p-color-border)"
-            />
-            {daily.map((d, i) => {
-              const x = CHART.left + i * slot + (slot - 2 * bar) / 2;
-              return (
-                <g key={d.day}>
-                  {SERIES.map((series, j) => {
-                    const h = (d[series.key] / max) * plotHeight;
-                    return (
-                      <rect
-                        key={series.key}
-                        x={x + j * bar}
-                        y={CHART.height - CHART.bottom - h}
-                        width={bar - 1}
-                        height={h}
-                        rx="1"
-                        fill={series.color}
-                      >
-                        <title>{`${label(d.day)} · ${t(series.label)}: ${number.format(d[series.key])}`}</title>
-                      </rect>
-                    );
-                  })}
-                  {/* Every other day labelled: fourteen dates do not fit a phone's width. */}
-                  {(daily.length - 1 - i) % 2 === 0 && (
-                    <text
-                      x={CHART.left + i * slot + slot / 2}
-                      y={CHART.height - 6}
-                      textAnchor="middle"
-                      fontSize="11"
-                      fill="var(--p-color-text-secondary)"
-                    >
-                      {label(d.day)}
-                    </text>
-                  )}
-                </g>
-              );
-            })}
-          </svg>
+          <div data-testid="daily-chart" aria-hidden="true">
+            <svg
+              viewBox={`0 0 ${CHART.width} ${CHART.height}`}
+              width="100%"
+              height={CHART.height}
+              preserveAspectRatio="none"
+              role="img"
+              style={{ display: "block" }}
+            >
+              <line
+                x1={CHART.left}
+                x2={CHART.width - CHART.right}
+                y1={CHART.height - 0.5}
+                y2={CHART.height - 0.5}
+                stroke="var(--p-color-border)"
+                vectorEffect="non-scaling-stroke"
+              />
+              {daily.map((d, i) => {
+                const x = CHART.left + i * slot + (slot - 2 * bar) / 2;
+                return (
+                  <g key={d.day}>
+                    {SERIES.map((series, j) => {
+                      const h = (d[series.key] / max) * plotHeight;
+                      return (
+                        <rect
+                          key={series.key}
+                          x={x + j * bar}
+                          y={CHART.height - h}
+                          width={bar - 1}
+                          height={h}
+                          fill={series.color}
+                        >
+                          <title>{`${label(d.day)} · ${t(series.label)}: ${number.format(d[series.key])}`}</title>
+                        </rect>
+                      );
+                    })}
+                  </g>
+                );
+              })}
+            </svg>
+            <div style={{ position: "relative", height: "1.5rem", marginTop: "0.25rem" }}>
+              {labelled.map(({ day, i }) => {
+                const last = i === daily.length - 1;
+                // The last date ends at the plot's right edge instead of overflowing the card.
+                const style: React.CSSProperties = last
+                  ? { right: percent(CHART.right) }
+                  : { left: percent(CHART.left + (i + 0.5) * slot), transform: "translateX(-50%)" };
+                return (
+                  <span
+                    key={day}
+                    data-testid="chart-day-label"
+                    style={{ position: "absolute", top: 0, whiteSpace: "nowrap", ...style }}
+                  >
+                    <Text as="span" variant="bodySm" tone="subdued">
+                      {label(day)}
+                    </Text>
+                  </span>
+                );
+              })}
+            </div>
+          </div>
         )}
         <Text as="span" visuallyHidden>
           <table>

@@ -83,4 +83,72 @@ describe.skipIf(!chromiumAvailable())("demo admin in a real browser", () => {
     await page.screenshot({ path: screenshotPath("dashboard-fr-phone"), fullPage: true });
     await context.close();
   });
+
+  it("GIVEN a 375 px phone WHEN the dashboard's chart is drawn THEN its dates are legible, apart and on screen, and the first load logs no error", async () => {
+    const context = await browser.newContext({ viewport: { width: 375, height: 812 } });
+    const page = await context.newPage();
+    const consoleErrors: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error") consoleErrors.push(message.text());
+    });
+    page.on("pageerror", (e) => consoleErrors.push(e.message));
+    await page.goto(`${app.url}/app`);
+    // The earlier test waited for the demo's orders: the chart has bars by now.
+    await page.getByTestId("daily-chart").waitFor();
+    const labels = await page.getByTestId("chart-day-label").evaluateAll((spans) =>
+      spans.map((span) => {
+        const box = span.getBoundingClientRect();
+        const text = span.firstElementChild ?? span;
+        return {
+          left: box.left,
+          right: box.right,
+          fontSize: parseFloat(getComputedStyle(text).fontSize),
+        };
+      }),
+    );
+    expect(labels.length).toBeGreaterThanOrEqual(4);
+    for (const label of labels) {
+      expect(label.fontSize).toBeGreaterThanOrEqual(11);
+      expect(label.left).toBeGreaterThanOrEqual(0);
+      expect(label.right).toBeLessThanOrEqual(375);
+    }
+    const byLeft = [...labels].sort((a, b) => a.left - b.left);
+    for (let i = 1; i < byLeft.length; i += 1) {
+      expect(byLeft[i]!.left).toBeGreaterThan(byLeft[i - 1]!.right);
+    }
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: screenshotPath("dashboard-chart-375"), fullPage: true });
+    expect(consoleErrors).toEqual([]);
+    expect((await fetch(`${app.url}/favicon.ico`)).status).toBe(200);
+    expect((await fetch(`${app.url}/favicon.svg`)).status).toBe(200);
+    await context.close();
+  });
+
+  it("GIVEN a merchant on an address the app does not have WHEN the page opens THEN it says page not found inside the app and its link leads back to the orders", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    const response = await page.goto(`${app.url}/app/nope`);
+    expect(response?.status()).toBe(404);
+    await page.getByRole("heading", { name: "Page not found", level: 1 }).waitFor();
+    // The app's navigation is still there.
+    expect(await page.getByRole("link", { name: "SKU mappings" }).isVisible()).toBe(true);
+    await page.screenshot({ path: screenshotPath("not-found-app"), fullPage: true });
+    await page.getByRole("link", { name: "Go to orders" }).click();
+    await page.getByRole("heading", { name: "Orders", level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe("/app/orders");
+
+    const outside = await page.goto(`${app.url}/nope`);
+    expect(outside?.status()).toBe(404);
+    await page.getByRole("heading", { name: "Page not found", level: 1 }).waitFor();
+    await page.screenshot({ path: screenshotPath("not-found-outside"), fullPage: true });
+    await page.getByRole("link", { name: "Go to Marketsync" }).click();
+    await page.waitForURL(/\/app/);
+    await page.getByRole("heading", { name: "Dashboard", level: 1 }).waitFor();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });
