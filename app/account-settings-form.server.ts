@@ -66,6 +66,17 @@ const text = (form: FormData, name: string) => {
 const checked = (form: FormData, name: string) => form.get(name) === "on";
 
 /**
+ * A Shopify location as the admin shows it (the number in its URL) or as the API names it (its
+ * GID), as the GID; "" when blank, null when it is neither. Anything else would only fail later,
+ * on every order the store is asked to create.
+ */
+function shopifyLocationGid(value: string): string | null {
+  if (value === "") return "";
+  const match = /^(?:gid:\/\/shopify\/Location\/)?(\d{1,20})$/.exec(value);
+  return match ? `gid://shopify/Location/${match[1]}` : null;
+}
+
+/**
  * The settings form → account settings, validated by the same schema the database reads with.
  * Blank optional fields mean "unset" (the platform default); every error is reported against the
  * field the merchant typed it in.
@@ -121,7 +132,8 @@ export function parseSettingsForm(form: FormData): SettingsFormResult {
     .filter((tag) => tag !== "");
   const buyerEmail = text(form, "buyerEmail");
   const fixedEmail = text(form, "fixedEmail");
-  const locationId = text(form, "inventoryLocationId");
+  const locationId = shopifyLocationGid(text(form, "inventoryLocationId"));
+  if (locationId === null) fieldErrors.inventoryLocationId = "settings.error.inventoryLocationId";
   const input = {
     ...(importFromIso ? { importFrom: importFromIso } : {}),
     ...(pollIntervalMinutes === undefined ? {} : { pollIntervalMinutes }),

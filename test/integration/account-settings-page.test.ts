@@ -171,6 +171,7 @@ describe("account settings page", () => {
           fixedEmail: "",
           tags: `ok, ${"x".repeat(41)}`,
           stockPolicy: "sometimes",
+          inventoryLocationId: "nowhere",
         },
         [
           ["overrideCarrier", "Colis Privé"],
@@ -194,6 +195,7 @@ describe("account settings page", () => {
         fixedEmail: "settings.error.fixedEmail",
         tags: "settings.error.tags",
         stockPolicy: "settings.error.stockPolicy",
+        inventoryLocationId: "settings.error.inventoryLocationId",
         carrierOverrides: "settings.error.carrierOverrides",
       },
       // Without row ids (a form posted without JavaScript), each wrong row by its position in the
@@ -272,7 +274,8 @@ describe("account settings page", () => {
           orderName: "marketplace_id",
           tags: "ebay-us, wholesale ,",
           inventoryDecrement: null,
-          inventoryLocationId: "gid://shopify/Location/7",
+          // As the admin's address shows it: stored as the API names it.
+          inventoryLocationId: "7",
           restockOnCancel: null,
           trackingSync: "on",
           cancelOnMarketplace: "on",

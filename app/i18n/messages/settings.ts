@@ -43,7 +43,8 @@ export const en = {
   "settings.inventory": "Inventory",
   "settings.inventoryDecrement": "Decrement inventory when an order is created",
   "settings.inventoryLocationId": "Location to decrement at",
-  "settings.inventoryLocationHelp": "A location id of the store. Leave empty for the default one.",
+  "settings.inventoryLocationHelp":
+    "A Shopify location: the number at the end of its address in the admin (Settings › Locations), or its gid://shopify/Location/… id. Leave empty for the default one.",
   "settings.restockOnCancel": "Restock when a marketplace cancellation cancels the store order",
   "settings.tracking": "Tracking",
   "settings.trackingSync": "Send tracking back to the marketplace",
@@ -67,7 +68,8 @@ export const en = {
   "settings.error.buyerEmail": "Choose one of the options",
   "settings.error.fixedEmail": "Enter a valid e-mail address",
   "settings.error.orderName": "Choose one of the options",
-  "settings.error.inventoryLocationId": "Enter a location id or leave the field empty",
+  "settings.error.inventoryLocationId":
+    "Enter a location number (or gid://shopify/Location/…), or leave the field empty",
   "settings.error.tags": "Use at most 20 tags of 1 to 40 characters",
   "settings.error.carrierOverrides":
     "Each carrier needs a name (100 characters at most, not twice) and a marketplace code",
@@ -124,7 +126,7 @@ export const fr: Record<keyof typeof en, string> = {
   "settings.inventoryDecrement": "Décrémenter le stock à la création d’une commande",
   "settings.inventoryLocationId": "Emplacement à décrémenter",
   "settings.inventoryLocationHelp":
-    "L’identifiant d’un emplacement de la boutique. Laissez vide pour l’emplacement par défaut.",
+    "Un emplacement Shopify : le nombre à la fin de son adresse dans l’admin (Paramètres › Emplacements), ou son identifiant gid://shopify/Location/…. Laissez vide pour l’emplacement par défaut.",
   "settings.restockOnCancel":
     "Remettre en stock quand une annulation sur la place de marché annule la commande",
   "settings.tracking": "Suivi",
@@ -151,7 +153,7 @@ export const fr: Record<keyof typeof en, string> = {
   "settings.error.fixedEmail": "Saisissez une adresse e-mail valide",
   "settings.error.orderName": "Choisissez l’une des options",
   "settings.error.inventoryLocationId":
-    "Saisissez un identifiant d’emplacement ou laissez le champ vide",
+    "Saisissez le numéro d’un emplacement (ou gid://shopify/Location/…), ou laissez le champ vide",
   "settings.error.tags": "Utilisez au plus 20 étiquettes, de 1 à 40 caractères chacune",
   "settings.error.carrierOverrides":
     "Chaque transporteur doit avoir un nom (100 caractères au plus, sans doublon) et un code de place de marché",
