@@ -22,8 +22,9 @@ import { variantRef } from "../../../../connectors/types";
 import { PRE_CHECK_REASON_CODES, PRE_CHECK_REASON_PARAMS, runPreChecks } from "../index";
 import { makeContext, makeFrenchOrder, makeOrder, makeStoreOrder, makeVariant } from "./fixtures";
 
+/** `{name}` and the parameter of `{name, plural, …}` or `{name, de}`, once each. */
 const placeholders = (template: string) =>
-  [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+  [...new Set([...template.matchAll(/\{(\w+)\s*[,}]/g)].map((m) => m[1]))].sort();
 
 describe("reason messages", () => {
   it("GIVEN every code the pre-checks can emit WHEN looking up messages THEN English and French both have one using exactly its parameters", () => {

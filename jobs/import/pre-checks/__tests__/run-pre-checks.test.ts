@@ -60,7 +60,7 @@ describe("runPreChecks", () => {
     expect(decision.reasons.map((r) => formatReason("fr", r))).toEqual([
       "L’acheteur a demandé l’annulation de cette commande : acceptez ou refusez d’abord la demande sur la place de marché",
       "Le SKU GHOST n’est associé à aucune variante de la boutique",
-      "Stock insuffisant pour le SKU LOW : 3 demandé(s), 1 disponible(s)",
+      "Stock insuffisant pour le SKU LOW (quantité demandée : 3, disponible : 1)",
       "Il manque dans l’adresse de livraison : code postal",
       "La commande est en EUR, une devise dans laquelle la boutique ne vend pas (USD)",
     ]);
