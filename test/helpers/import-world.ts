@@ -1,3 +1,4 @@
+import { eq } from "drizzle-orm";
 import { randomBytes } from "node:crypto";
 import { RateLimitRegistry } from "../../connectors/rate-limit/registry";
 import { encryptCredentials } from "../../db/accounts";
@@ -204,4 +205,13 @@ export async function connectAmazonAccount(
     })
     .returning({ id: marketplaceAccounts.id });
   return row!.id;
+}
+
+/** An account's settings as stored (jsonb, unparsed): to check that a refused save wrote nothing. */
+export async function storedAccountSettings(world: ImportWorld, accountId: string) {
+  const [row] = await world.database.db
+    .select({ settings: marketplaceAccounts.settings })
+    .from(marketplaceAccounts)
+    .where(eq(marketplaceAccounts.id, accountId));
+  return row!.settings;
 }

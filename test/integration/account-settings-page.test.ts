@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAccountSettings } from "../../db/account-settings";
-import { marketplaceAccounts, marketplaceOrders, type StoreRow } from "../../db/schema";
+import { marketplaceOrders, type StoreRow } from "../../db/schema";
 import { pollAccount } from "../../jobs/import/poll-account";
 import { processOrder } from "../../jobs/import/process-order";
 import { adminHeaders, startAdminAppServer } from "../helpers/admin-auth";
@@ -12,6 +12,7 @@ import {
   installShopifyStore,
   seedCatalog,
   startImportWorld,
+  storedAccountSettings,
 } from "../helpers/import-world";
 
 /** shopify-app-remix answers 410 to user agents it takes for bots (Node's fetch among them). */
@@ -101,13 +102,7 @@ describe("account settings page", () => {
       body,
     });
 
-  const storedSettings = async () =>
-    (
-      await world.database.db
-        .select({ settings: marketplaceAccounts.settings })
-        .from(marketplaceAccounts)
-        .where(eq(marketplaceAccounts.id, accountId))
-    )[0]!.settings;
+  const storedSettings = () => storedAccountSettings(world, accountId);
 
   async function drainOrders() {
     for (;;) {

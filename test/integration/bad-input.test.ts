@@ -1,7 +1,6 @@
-import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeCursor } from "../../db/order-list";
-import { marketplaceAccounts, type StoreRow } from "../../db/schema";
+import type { StoreRow } from "../../db/schema";
 import { adminHeaders, startAdminAppServer } from "../helpers/admin-auth";
 import type { AppServer } from "../helpers/app-server";
 import {
@@ -9,6 +8,7 @@ import {
   type ImportWorld,
   installShopifyStore,
   startImportWorld,
+  storedAccountSettings,
 } from "../helpers/import-world";
 
 /**
@@ -42,13 +42,7 @@ describe("bad input to the admin", () => {
   }
   const ordersData = (query: string) =>
     request(`/app/orders?_data=routes/app.orders._index&${query}`);
-  const storedSettings = async () =>
-    (
-      await world.database.db
-        .select({ settings: marketplaceAccounts.settings })
-        .from(marketplaceAccounts)
-        .where(eq(marketplaceAccounts.id, accountId))
-    )[0]!.settings;
+  const storedSettings = () => storedAccountSettings(world, accountId);
 
   it("GIVEN days that do not exist or that Postgres cannot hold WHEN the order list is filtered by them THEN the list answers, unfiltered by them", async () => {
     for (const query of [
