@@ -10,11 +10,14 @@ import {
   ChoiceList,
   EmptySearchResult,
   IndexFilters,
+  IndexFiltersMode,
   IndexTable,
+  InlineStack,
   Link,
   Page,
   Text,
   TextField,
+  useBreakpoints,
   useIndexResourceState,
   useSetIndexFiltersMode,
 } from "@shopify/polaris";
@@ -41,7 +44,7 @@ import {
   retryOrders,
   skipOrders,
 } from "../merchant-actions.server";
-import { CALENDAR_DAY_MAX, CALENDAR_DAY_MIN } from "../../db/calendar-day";
+import { CALENDAR_DAY_MAX, CALENDAR_DAY_MIN, parseCalendarDay } from "../../db/calendar-day";
 import { readForm } from "../read-form.server";
 
 const PAGE_SIZE = 50;
@@ -145,6 +148,22 @@ const FILTER_PARAMS = ["state", "marketplace", "account", "from", "to", "q"] as 
 const listParam = (params: URLSearchParams, name: string) =>
   (params.get(name) ?? "").split(",").filter(Boolean);
 
+/**
+ * A filter's day (YYYY-MM-DD, a UTC calendar day) as the merchant reads dates: "Dec 1, 2026",
+ * "1 déc. 2026". Formatted in UTC, so no time zone moves it to the day before; a value that is
+ * not a day is shown as it came.
+ */
+function formatCalendarDay(locale: string, value: string): string {
+  const day = parseCalendarDay(value);
+  if (!day) return value;
+  return new Intl.DateTimeFormat(locale, {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    timeZone: "UTC",
+  }).format(day);
+}
+
 export default function OrdersPage() {
   const data = useLoaderData<typeof loader>();
   const t = useTranslate();
@@ -160,11 +179,34 @@ export default function OrdersPage() {
     [pendingSearch, currentParams],
   );
   const loading = navigation.state === "loading" && navigation.location.pathname === "/app/orders";
-  const { mode, setMode } = useSetIndexFiltersMode();
   const urlQuery = params.get("q") ?? "";
   const [query, setQuery] = useState(urlQuery);
   /** The last search this page put in the URL, to tell it from one the URL brought (Back). */
   const sentQuery = useRef(urlQuery);
+  const { smDown } = useBreakpoints();
+
+  // Filters or a search in the URL (a link such as "Review held orders", Back, an order's back
+  // link) show in the bar with their chips: it opens with them, on the server's render too, and
+  // does not close while they narrow the list, or the rows would be filtered by nothing visible.
+  const narrowed = FILTER_PARAMS.some((name) => (params.get(name) ?? "").trim() !== "");
+  const { mode, setMode } = useSetIndexFiltersMode(
+    narrowed ? IndexFiltersMode.Filtering : IndexFiltersMode.Default,
+  );
+  /** Only a bar the merchant opens takes the focus; one the URL opens leaves it where it is. */
+  const [focusSearch, setFocusSearch] = useState(false);
+  useEffect(() => {
+    if (!narrowed || mode === IndexFiltersMode.Filtering) return;
+    setFocusSearch(false);
+    setMode(IndexFiltersMode.Filtering);
+  }, [narrowed, mode, setMode]);
+  const changeMode = useCallback(
+    (next: IndexFiltersMode) => {
+      if (next === IndexFiltersMode.Default && (narrowed || query.trim() !== "")) return;
+      setFocusSearch(true);
+      setMode(next);
+    },
+    [narrowed, query, setMode],
+  );
 
   /** A new filter starts again from the first page. */
   const update = useCallback(
@@ -284,10 +326,13 @@ export default function OrdersPage() {
             key: "dates",
             label:
               from && to
-                ? t("orders.filterDatesBetween", { from, to })
+                ? t("orders.filterDatesBetween", {
+                    from: formatCalendarDay(locale, from),
+                    to: formatCalendarDay(locale, to),
+                  })
                 : from
-                  ? t("orders.filterDatesFrom", { from })
-                  : t("orders.filterDatesTo", { to }),
+                  ? t("orders.filterDatesFrom", { from: formatCalendarDay(locale, from) })
+                  : t("orders.filterDatesTo", { to: formatCalendarDay(locale, to) }),
             onRemove: () => update({ from: undefined, to: undefined }),
           },
         ]
@@ -365,10 +410,13 @@ export default function OrdersPage() {
             appliedFilters={appliedFilters}
             onClearAll={clearAll}
             mode={mode}
-            setMode={setMode}
+            setMode={changeMode}
+            autoFocusSearchField={focusSearch}
             loading={loading}
           />
           <IndexTable
+            // A phone shows each order as one stacked block: eight columns would scroll sideways.
+            condensed={smDown}
             resourceName={{
               singular: t("orders.resourceSingular"),
               plural: t("orders.resourcePlural"),
@@ -399,15 +447,25 @@ export default function OrdersPage() {
               onPrevious: () => goTo({ before: data.previous }),
             }}
           >
-            {data.rows.map((row, index) => (
-              <OrderRow
-                key={row.id}
-                row={row}
-                index={index}
-                selected={selectedResources.includes(row.id)}
-                listQuery={currentParams.toString()}
-              />
-            ))}
+            {data.rows.map((row, index) =>
+              smDown ? (
+                <CondensedOrderRow
+                  key={row.id}
+                  row={row}
+                  index={index}
+                  selected={selectedResources.includes(row.id)}
+                  listQuery={currentParams.toString()}
+                />
+              ) : (
+                <OrderRow
+                  key={row.id}
+                  row={row}
+                  index={index}
+                  selected={selectedResources.includes(row.id)}
+                  listQuery={currentParams.toString()}
+                />
+              ),
+            )}
           </IndexTable>
         </Card>
         <Text as="p" tone="subdued">
@@ -418,34 +476,69 @@ export default function OrdersPage() {
   );
 }
 
-/** `listQuery`: the list's own filters and page, so the order's back link returns to them. */
-function OrderRow({
-  row,
-  index,
-  selected,
-  listQuery,
-}: {
+interface OrderRowProps {
   row: Row;
   index: number;
   selected: boolean;
+  /** The list's own filters and page, so the order's back link returns to them. */
   listQuery: string;
-}) {
+}
+
+function OrderLink({ row, listQuery }: Pick<OrderRowProps, "row" | "listQuery">) {
+  return (
+    <Link
+      url={`/app/orders/${row.id}${listQuery ? `?${new URLSearchParams({ list: listQuery })}` : ""}`}
+      dataPrimaryLink
+      monochrome
+      removeUnderline
+    >
+      <Text as="span" fontWeight="semibold">
+        {row.marketplaceOrderId}
+      </Text>
+    </Link>
+  );
+}
+
+function StateBadge({ row }: { row: Row }) {
+  const t = useTranslate();
+  return <Badge {...toneOf(STATE_TONES[row.state])}>{t(`state.${row.state}`)}</Badge>;
+}
+
+function TrackingStatus({ row }: { row: Row }) {
+  const t = useTranslate();
+  return row.trackingState === "none" ? (
+    <Text as="span" tone="subdued">
+      {t("orders.tracking.none")}
+    </Text>
+  ) : (
+    <Badge {...toneOf(TRACKING_TONES[row.trackingState])}>
+      {t(`orders.tracking.${row.trackingState}`)}
+    </Badge>
+  );
+}
+
+/** One line: the whole reason is on the order's page, a row stays a row. */
+function FirstReason({ row }: { row: Row }) {
   const t = useTranslate();
   const [firstReason, ...otherReasons] = row.reasons;
+  if (!firstReason) return null;
+  return (
+    <Box maxWidth="260px">
+      <Text as="span" tone="subdued" truncate>
+        {firstReason}
+        {otherReasons.length > 0 && ` ${t("orders.moreReasons", { count: otherReasons.length })}`}
+      </Text>
+    </Box>
+  );
+}
+
+function OrderRow({ row, index, selected, listQuery }: OrderRowProps) {
+  const t = useTranslate();
   return (
     <IndexTable.Row id={row.id} position={index} selected={selected}>
       <IndexTable.Cell>
         <BlockStack gap="050">
-          <Link
-            url={`/app/orders/${row.id}${listQuery ? `?${new URLSearchParams({ list: listQuery })}` : ""}`}
-            dataPrimaryLink
-            monochrome
-            removeUnderline
-          >
-            <Text as="span" fontWeight="semibold">
-              {row.marketplaceOrderId}
-            </Text>
-          </Link>
+          <OrderLink row={row} listQuery={listQuery} />
           <Text as="span" tone="subdued">
             {t(`marketplace.${row.marketplace}`)}
           </Text>
@@ -463,35 +556,53 @@ function OrderRow({
       <IndexTable.Cell>{row.storeOrderName ?? "—"}</IndexTable.Cell>
       <IndexTable.Cell>
         <BlockStack gap="100" inlineAlign="start">
-          <Badge {...toneOf(STATE_TONES[row.state])}>{t(`state.${row.state}`)}</Badge>
-          {firstReason && (
-            // One line: the whole reason is on the order's page, a row stays a row.
-            <Box maxWidth="260px">
-              <Text as="span" tone="subdued" truncate>
-                {firstReason}
-                {otherReasons.length > 0 &&
-                  ` ${t("orders.moreReasons", { count: otherReasons.length })}`}
-              </Text>
-            </Box>
-          )}
+          <StateBadge row={row} />
+          <FirstReason row={row} />
         </BlockStack>
       </IndexTable.Cell>
       <IndexTable.Cell>
-        {row.trackingState === "none" ? (
-          <Text as="span" tone="subdued">
-            {t("orders.tracking.none")}
-          </Text>
-        ) : (
-          <Badge {...toneOf(TRACKING_TONES[row.trackingState])}>
-            {t(`orders.tracking.${row.trackingState}`)}
-          </Badge>
-        )}
+        <TrackingStatus row={row} />
       </IndexTable.Cell>
       <IndexTable.Cell>
         <Text as="span" alignment="end" numeric>
           {row.total}
         </Text>
       </IndexTable.Cell>
+    </IndexTable.Row>
+  );
+}
+
+/**
+ * A row of the condensed (phone) table: no cells, one block with what a merchant acts on — the
+ * order and its marketplace, the total, where the import and the tracking stand, the date.
+ */
+function CondensedOrderRow({ row, index, selected, listQuery }: OrderRowProps) {
+  const t = useTranslate();
+  return (
+    <IndexTable.Row id={row.id} position={index} selected={selected}>
+      <Box paddingBlock="300" paddingInline="400" width="100%">
+        <BlockStack gap="100">
+          <InlineStack align="space-between" blockAlign="center" gap="200">
+            <InlineStack gap="100" blockAlign="center">
+              <OrderLink row={row} listQuery={listQuery} />
+              <Text as="span" tone="subdued">
+                {t(`marketplace.${row.marketplace}`)}
+              </Text>
+            </InlineStack>
+            <Text as="span" numeric>
+              {row.total}
+            </Text>
+          </InlineStack>
+          <InlineStack gap="200" blockAlign="center">
+            <StateBadge row={row} />
+            <TrackingStatus row={row} />
+          </InlineStack>
+          <FirstReason row={row} />
+          <Text as="span" variant="bodySm" tone="subdued">
+            {row.createdAt}
+          </Text>
+        </BlockStack>
+      </Box>
     </IndexTable.Row>
   );
 }

@@ -132,6 +132,37 @@ describe("orders list and CSV export routes, over HTTP on the real app", () => {
     expect(dated.rows.map((r) => r.marketplaceOrderId)).toEqual(["A-SENT", "A-CONFIRMED"]);
   });
 
+  it("GIVEN filters or a search in the URL WHEN the page renders THEN the filter bar is open with the search text and a chip per filter", async () => {
+    // The bar's chips are buttons named after the filter's values; closed, it has none.
+    const held = await (await get(a, `${LIST}?state=held&marketplace=ebay`)).text();
+    expect(held).toContain('aria-label="Held"');
+    expect(held).toContain('aria-label="eBay"');
+    expect(held).toContain('aria-label="Account"');
+    const searched = await (await get(a, `${LIST}?q=zzzz`)).text();
+    expect(searched).toContain("No orders match");
+    expect(searched).toMatch(/<input[^>]*value="zzzz"/);
+    const unfiltered = await (await get(a, LIST)).text();
+    expect(unfiltered).not.toContain('aria-label="Status"');
+  });
+
+  it("GIVEN a date range in the URL WHEN the page renders THEN its chip shows the UTC days as the merchant's language writes dates", async () => {
+    const range = `${LIST}?from=2026-12-01&to=2026-12-31`;
+    expect(await (await get(a, range, "fr")).text()).toContain("Du 1 déc. 2026 au 31 déc. 2026");
+    expect(await (await get(a, range)).text()).toContain("Dec 1, 2026 – Dec 31, 2026");
+    expect(await (await get(a, `${LIST}?from=2026-01-01`, "fr")).text()).toContain(
+      "Depuis le 1 janv. 2026",
+    );
+    expect(await (await get(a, `${LIST}?to=2026-01-31`)).text()).toContain("Until Jan 31, 2026");
+  });
+
+  it("GIVEN the Status filter WHEN the list loads THEN it offers every state a row can show, New, Waiting and Creating too", async () => {
+    const data = (await list(a)) as ListData & { states: string[] };
+    expect(data.states).toEqual(expect.arrayContaining(["new", "waiting", "held", "creating"]));
+    expect((await list(a, "state=waiting")).rows.map((r) => r.marketplaceOrderId)).toEqual([
+      "A-WAITING",
+    ]);
+  });
+
   it("GIVEN 120 orders WHEN the merchant pages with next and previous THEN pages of 50 cover them once, in order", async () => {
     const seen: string[] = [];
     let data = await list(big);
