@@ -278,6 +278,61 @@ describe.skipIf(!chromiumAvailable())("merchant flows in the demo admin, in Chro
     await checkOnPhone("/app/orders?state=held&marketplace=ebay", "orders-filtered", heldId);
   });
 
+  it("GIVEN filters or a search in the URL WHEN the list opens, by a link or an order's back link THEN the filter bar shows the search text and a chip per filter", async () => {
+    const heldId = await buyOnEbay("OLD-TOTE-XL", "Tote bag XL");
+    await untilListedAs(heldId, "held");
+    const { page, errors } = await openPage();
+    /** A chip is a button named after its filter's values. */
+    const chip = (name: string) => page.getByRole("button", { name, exact: true });
+
+    await visit(page, "/app/orders");
+    await page.getByRole("heading", { name: "Orders", level: 1 }).waitFor();
+    expect(await chip("Held").count()).toBe(0);
+    // The alert banner's link, on the list already: same page, new URL.
+    await page.getByRole("link", { name: "Review held orders" }).click();
+    await page.waitForURL(/[?&]state=held/);
+    await chip("Held").waitFor();
+
+    await visit(page, "/app/orders?state=held&marketplace=ebay&from=2020-01-01&to=2099-12-31");
+    await chip("Jan 1, 2020 – Dec 31, 2099").waitFor();
+    await page.getByRole("link", { name: heldId }).click();
+    await page.waitForURL(UUID);
+    await page
+      .locator('a[href^="/app/orders?"][href*="state=held"][href*="from=2020-01-01"]:visible')
+      .first()
+      .click();
+    await page.waitForURL(/\/app\/orders\?.*state=held/);
+    for (const name of ["Held", "eBay", "Jan 1, 2020 – Dec 31, 2099"]) await chip(name).waitFor();
+
+    await visit(page, "/app/orders?q=zzzz");
+    await page.getByText("No orders match").waitFor();
+    expect(
+      await page
+        .getByPlaceholder("Marketplace order ID, store order number, buyer name or e-mail")
+        .inputValue(),
+    ).toBe("zzzz");
+    expect(errors).toEqual([]);
+  });
+
+  it("GIVEN a phone 375 px wide WHEN the merchant opens the orders list THEN each row shows the order, its status, tracking, total and date without scrolling sideways", async () => {
+    const heldId = await buyOnEbay("OLD-TOTE-S", "Tote bag S");
+    await untilListedAs(heldId, "held");
+    const { page, errors } = await openPage({ width: 375, height: 812 });
+
+    await visit(page, `/app/orders?q=${heldId}`);
+    const row = page.locator("li").filter({ hasText: heldId });
+    await row.waitFor();
+    for (const text of ["Held", "Not shipped", /^\$\d+\.\d\d$/, /UTC$/]) {
+      const shown = row.getByText(text, { exact: true });
+      expect(await shown.isVisible()).toBe(true);
+      const box = (await shown.boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(375);
+    }
+    await expectFitsWidth(page);
+    await screenshot(page, "orders-condensed");
+    expect(errors).toEqual([]);
+  });
+
   it("GIVEN a held order with an unknown SKU WHEN the merchant opens it, maps its SKU to the store's variant THEN the order is re-checked and created in the store", async () => {
     const heldId = await buyOnEbay("OLD-CANDLE-LAV", "Lavender candle");
     await untilListedAs(heldId, "held");
