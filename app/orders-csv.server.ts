@@ -122,7 +122,11 @@ async function* toRecords(
       marketplaceOrderId: row.marketplaceOrderId,
       storeOrder: row.storeOrderName ?? "",
       status: t(`state.${row.state}`),
-      tracking: t(`orders.tracking.${row.trackingState}`),
+      // As the list shows it: an order not in the store has no tracking to wait for.
+      tracking:
+        row.trackingState === "none" && row.state !== "imported"
+          ? ""
+          : t(`orders.tracking.${row.trackingState}`),
       buyer: row.buyerName ?? "",
       currency: row.currency,
       total: toDecimal(row.totalMinor, row.currency).replace(".", decimal),

@@ -506,6 +506,14 @@ function StateBadge({ row }: { row: Row }) {
 
 function TrackingStatus({ row }: { row: Row }) {
   const t = useTranslate();
+  // Not in the store (held, skipped, shipped by the marketplace…): nothing will ship from it.
+  if (row.trackingState === "none" && row.state !== "imported") {
+    return (
+      <Text as="span" tone="subdued">
+        —
+      </Text>
+    );
+  }
   return row.trackingState === "none" ? (
     <Text as="span" tone="subdued">
       {t("orders.tracking.none")}

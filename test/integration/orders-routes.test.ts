@@ -202,7 +202,7 @@ describe("orders list and CSV export routes, over HTTP on the real app", () => {
         Account: a.accounts.ebay.displayName,
         "Marketplace order ID": "A-TIE-NEXT",
         Status: "Held",
-        Tracking: "Not shipped",
+        Tracking: "",
         Currency: "USD",
         Total: "25.99",
       }),
