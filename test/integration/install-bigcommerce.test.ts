@@ -135,7 +135,7 @@ describe("BigCommerce install, load, uninstall and remove_user callbacks", () =>
       "accept-language": "fr-FR",
     });
     expect(incomplete.status).toBe(400);
-    expect(await incomplete.text()).toContain("Ce lien d&#x27;installation est incomplet");
+    expect(await incomplete.text()).toContain("Ce lien d’installation est incomplet");
 
     const rows = rowsOf<{ n: number }>(
       await world.database.db.execute(sql`select count(*)::int as n from stores`),
