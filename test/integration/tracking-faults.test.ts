@@ -290,13 +290,21 @@ describe("tracking pushes through marketplace outages and throttling", () => {
       attempts: runs,
       lastError: { code: "push.gave_up", params: { attempts: runs } },
     });
-    const deadLetters = (await jobsNamed(t, "dead-letter")).filter(
-      (j) => j.data.pushId === push!.id,
-    );
+    // The push is marked failed by our handler, just before pg-boss fails its job and files the
+    // dead letter: wait for pg-boss to settle the job.
+    const job = await until("pg-boss to fail the push's job", async () => {
+      const [settled] = (await jobsNamed(t, "tracking.push")).filter(
+        (j) => j.data.pushId === push!.id,
+      );
+      return settled?.state === "failed" ? settled : false;
+    });
+    expect(job).toMatchObject({ state: "failed", retryCount: PUSH_QUEUE.retryLimit });
+    const deadLetters = await until("the dead letter", async () => {
+      const letters = (await jobsNamed(t, "dead-letter")).filter((j) => j.data.pushId === push!.id);
+      return letters.length > 0 ? letters : false;
+    });
     expect(deadLetters).toHaveLength(1);
     expect(deadLetters[0]!.sourceName).toBe("tracking.push");
-    const [job] = (await jobsNamed(t, "tracking.push")).filter((j) => j.data.pushId === push!.id);
-    expect(job).toMatchObject({ state: "failed", retryCount: PUSH_QUEUE.retryLimit });
 
     const calls = amazon.requestCount("confirmShipment") - before;
     expect(calls).toBeGreaterThanOrEqual(runs);
