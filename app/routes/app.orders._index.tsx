@@ -268,8 +268,13 @@ export default function OrdersPage() {
     value: a.id,
   }));
   const stateChoices = data.states.map((s) => ({ label: t(`orders.listState.${s}`), value: s }));
-  const from = params.get("from") ?? "";
-  const to = params.get("to") ?? "";
+  // As the server reads them: a day that does not exist filters nothing, so it gets no chip.
+  const dayParam = (name: string) => {
+    const value = params.get(name) ?? "";
+    return parseCalendarDay(value) ? value : "";
+  };
+  const from = dayParam("from");
+  const to = dayParam("to");
   const filters = [
     choice("state", t("orders.filterState"), stateChoices),
     choice("marketplace", t("orders.filterMarketplace"), marketplaceChoices),
@@ -301,13 +306,14 @@ export default function OrdersPage() {
       ),
     },
   ];
+  // Only values the list knows: the server ignores the others, so a chip would claim a filter
+  // that does not apply (a hand-edited `state=bogus`).
   const labelsOf = (name: string, choices: { label: string; value: string }[]) =>
     listParam(params, name)
-      .map((v) => choices.find((c) => c.value === v)?.label ?? v)
+      .flatMap((v) => choices.find((c) => c.value === v)?.label ?? [])
       .join(", ");
   const appliedFilters = [
     ...(["state", "marketplace", "account"] as const)
-      .filter((name) => listParam(params, name).length > 0)
       .map((name) => ({
         key: name,
         label: labelsOf(
@@ -319,7 +325,8 @@ export default function OrdersPage() {
               : marketplaceChoices,
         ),
         onRemove: () => update({ [name]: undefined }),
-      })),
+      }))
+      .filter((chip) => chip.label !== ""),
     ...(from || to
       ? [
           {

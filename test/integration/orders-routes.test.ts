@@ -143,6 +143,11 @@ describe("orders list and CSV export routes, over HTTP on the real app", () => {
     expect(searched).toMatch(/<input[^>]*value="zzzz"/);
     const unfiltered = await (await get(a, LIST)).text();
     expect(unfiltered).not.toContain('aria-label="Status"');
+    // Values the server ignores get no chip: it would claim a filter that does not apply.
+    const edited = await (await get(a, `${LIST}?state=bogus,held&from=2026-13-45`)).text();
+    expect(edited).toContain('aria-label="Held"');
+    expect(edited).not.toContain('aria-label="bogus, Held"');
+    expect(edited).not.toMatch(/aria-label="From /);
   });
 
   it("GIVEN a date range in the URL WHEN the page renders THEN its chip shows the UTC days as the merchant's language writes dates", async () => {
