@@ -13,6 +13,7 @@ import {
   trackingPushes,
 } from "../db/schema";
 import { storeAdminOrderUrl } from "./store-admin-urls.server";
+import { normalizeSku } from "../jobs/import/sku-resolution";
 
 /** The newest events shown; an order's timeline rarely has more than a few dozen. */
 export const TIMELINE_LIMIT = 200;
@@ -161,7 +162,7 @@ export async function loadOrderDetail(db: Database, store: StoreRow, orderId: st
     order: row.order,
     account: row.account,
     lines: lines.map((line) => {
-      const sku = line.sku?.trim().toLowerCase();
+      const sku = line.sku ? normalizeSku(line.sku) : undefined;
       return {
         ...line,
         mapping: sku ? (mappings.get(sku) ?? null) : null,
@@ -196,7 +197,7 @@ function skusHeldFor(state: string, reasons: ReasonCode[]): Set<string> {
       .filter((reason) => reason.code.startsWith("sku."))
       .map((reason) => reason.params?.sku)
       .filter((sku): sku is string => typeof sku === "string")
-      .map((sku) => sku.trim().toLowerCase()),
+      .map(normalizeSku),
   );
 }
 
@@ -243,14 +244,14 @@ async function mappingsFor(db: Database, storeId: string, accountId: string, sku
         or(eq(skuMappings.accountId, accountId), isNull(skuMappings.accountId)),
         inArray(
           sql`lower(btrim(${skuMappings.marketplaceSku}))`,
-          skus.map((s) => s.trim().toLowerCase()),
+          skus.map(normalizeSku),
         ),
       ),
     );
   // Store-wide rows first, so that the account's own mapping overwrites them.
   rows.sort((a, b) => (a.accountId ? 1 : 0) - (b.accountId ? 1 : 0));
   for (const r of rows) {
-    found.set(r.marketplaceSku.trim().toLowerCase(), {
+    found.set(normalizeSku(r.marketplaceSku), {
       storeSku: r.storeSku,
       accountWide: r.accountId === null,
     });

@@ -6,6 +6,7 @@ import {
   type OrderListFilter,
   type OrderListRow,
   parseOrderListQuery,
+  shownTrackingState,
   streamOrders,
 } from "../db/order-list";
 import type { Locale } from "./i18n/locales";
@@ -115,6 +116,7 @@ async function* toRecords(
 ): AsyncGenerator<Record<(typeof COLUMNS)[number], string>> {
   const t = translator(locale);
   for await (const row of rows) {
+    const tracking = shownTrackingState(row);
     yield {
       createdAt: row.createdAt.toISOString().slice(0, 19).replace("T", " "),
       marketplace: t(`marketplace.${row.marketplace}`),
@@ -122,11 +124,7 @@ async function* toRecords(
       marketplaceOrderId: row.marketplaceOrderId,
       storeOrder: row.storeOrderName ?? "",
       status: t(`state.${row.state}`),
-      // As the list shows it: an order not in the store has no tracking to wait for.
-      tracking:
-        row.trackingState === "none" && row.state !== "imported"
-          ? ""
-          : t(`orders.tracking.${row.trackingState}`),
+      tracking: tracking ? t(`orders.tracking.${tracking}`) : "",
       buyer: row.buyerName ?? "",
       currency: row.currency,
       total: toDecimal(row.totalMinor, row.currency).replace(".", decimal),

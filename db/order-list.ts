@@ -70,6 +70,16 @@ export interface OrderListCursor {
   id: string;
 }
 
+/**
+ * The tracking state the list and its CSV show: none at all for an order that is not in the store
+ * (held, skipped, shipped by the marketplace…), since nothing will ship from the store for it.
+ */
+export function shownTrackingState(
+  row: Pick<OrderListRow, "state" | "trackingState">,
+): OrderListRow["trackingState"] | null {
+  return row.trackingState === "none" && row.state !== "imported" ? null : row.trackingState;
+}
+
 export interface OrderListRow {
   id: string;
   accountId: string;

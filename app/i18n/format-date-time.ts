@@ -1,3 +1,4 @@
+import { parseCalendarDay } from "../../db/calendar-day";
 import type { Locale } from "./locales";
 
 /**
@@ -15,13 +16,22 @@ const OPTIONS: Intl.DateTimeFormatOptions = {
   timeZoneName: "short",
 };
 
-const formats = new Map<Locale, Intl.DateTimeFormat>();
+const DAY_OPTIONS: Intl.DateTimeFormatOptions = {
+  year: "numeric",
+  month: "short",
+  day: "numeric",
+  timeZone: "UTC",
+};
 
-function formatFor(locale: Locale): Intl.DateTimeFormat {
-  let format = formats.get(locale);
+const KINDS = { instant: OPTIONS, day: DAY_OPTIONS } as const;
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+function formatFor(locale: Locale, kind: keyof typeof KINDS): Intl.DateTimeFormat {
+  const key = `${locale}|${kind}`;
+  let format = formats.get(key);
   if (!format) {
-    format = new Intl.DateTimeFormat(locale, OPTIONS);
-    formats.set(locale, format);
+    format = new Intl.DateTimeFormat(locale, KINDS[kind]);
+    formats.set(key, format);
   }
   return format;
 }
@@ -33,5 +43,15 @@ function formatFor(locale: Locale): Intl.DateTimeFormat {
 export function formatDateTime(locale: Locale, value: string | Date): string {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return typeof value === "string" ? value : "—";
-  return formatFor(locale).format(date);
+  return formatFor(locale, "instant").format(date);
+}
+
+/**
+ * A calendar day the merchant typed (YYYY-MM-DD, a UTC day, as the list's date filter takes it) as
+ * the admin writes dates: "Dec 1, 2026", "1 déc. 2026". In UTC, so no time zone moves it to the
+ * day before; a value that is not a day is shown as it came.
+ */
+export function formatCalendarDay(locale: Locale, value: string): string {
+  const day = parseCalendarDay(value);
+  return day ? formatFor(locale, "day").format(day) : value;
 }

@@ -114,6 +114,17 @@ function pluralBranches(text: string): Map<string, string> | undefined {
   return branches;
 }
 
+// Every translated string with a count goes through here: one rules object per language.
+const rules = new Map<Locale, Intl.PluralRules>();
+function pluralRules(locale: Locale): Intl.PluralRules {
+  let found = rules.get(locale);
+  if (!found) {
+    found = new Intl.PluralRules(locale);
+    rules.set(locale, found);
+  }
+  return found;
+}
+
 function pickBranch(
   locale: Locale,
   branches: Map<string, string>,
@@ -122,7 +133,7 @@ function pickBranch(
   if (count === undefined) return branches.get("other");
   return (
     branches.get(`=${count}`) ??
-    branches.get(new Intl.PluralRules(locale).select(count)) ??
+    branches.get(pluralRules(locale).select(count)) ??
     branches.get("other")
   );
 }

@@ -20,6 +20,7 @@ import {
 import { useEffect, useId, useRef, useState } from "react";
 import { z } from "zod";
 import { amazonMarketplace } from "../../jobs/accounts/amazon-marketplaces";
+import { ebayMarketplaceCountry } from "../../jobs/accounts/ebay-marketplaces";
 import { AdminPageErrorBoundary } from "../admin-error-boundary";
 import type {
   action as importAction,
@@ -27,6 +28,7 @@ import type {
 } from "./app.accounts.$accountId.import";
 import { requireAdmin } from "../auth.server";
 import { formatDateTime } from "../i18n/format-date-time";
+import type { Translate } from "../i18n/messages";
 import { useLocale, useTranslate } from "../i18n/use-translate";
 import {
   AccountNotFound,
@@ -93,37 +95,11 @@ type AccountView = ReturnType<typeof useLoaderData<typeof loader>>["accounts"][n
 const PLATFORM_LABELS = { ebay: "eBay", amazon: "Amazon" } as const;
 
 /**
- * eBay's marketplace ids (the Sell APIs' `EBAY_…`, as the connector and its simulator know them)
- * and the country each one sells in. eBay Motors is a site of its own, named apart.
- */
-const EBAY_MARKETPLACE_COUNTRIES: Readonly<Record<string, string>> = {
-  EBAY_US: "US",
-  EBAY_MOTORS_US: "US",
-  EBAY_CA: "CA",
-  EBAY_GB: "GB",
-  EBAY_AU: "AU",
-  EBAY_AT: "AT",
-  EBAY_BE: "BE",
-  EBAY_CH: "CH",
-  EBAY_DE: "DE",
-  EBAY_ES: "ES",
-  EBAY_FR: "FR",
-  EBAY_IE: "IE",
-  EBAY_IT: "IT",
-  EBAY_NL: "NL",
-  EBAY_PL: "PL",
-};
-
-/**
  * Marketplace ids mean nothing to a merchant: their country, in the admin's language. An id we do
  * not know is shown as it is rather than guessed.
  */
-function marketplaceLabel(
-  id: string,
-  regions: Intl.DisplayNames,
-  t: ReturnType<typeof useTranslate>,
-): string {
-  const country = amazonMarketplace(id)?.country ?? EBAY_MARKETPLACE_COUNTRIES[id];
+function marketplaceLabel(id: string, regions: Intl.DisplayNames, t: Translate): string {
+  const country = amazonMarketplace(id)?.country ?? ebayMarketplaceCountry(id);
   if (!country) return id;
   const name = regions.of(country) ?? country;
   return id === "EBAY_MOTORS_US" ? t("accounts.ebayMotors", { country: name }) : name;
@@ -385,7 +361,7 @@ type ImportProgressView = NonNullable<
 >;
 
 function progressText(
-  t: ReturnType<typeof useTranslate>,
+  t: Translate,
   number: Intl.NumberFormat,
   progress: ImportProgressView,
 ): string {

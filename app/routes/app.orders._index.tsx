@@ -30,11 +30,12 @@ import {
   ORDER_LIST_STATES,
   type OrderListFilter,
   parseOrderListQuery,
+  shownTrackingState,
 } from "../../db/order-list";
 import { requireAdmin } from "../auth.server";
 import { bulkMessages, type BulkResultData } from "../bulk-result";
 import { assertOwnAccounts } from "../order-filter.server";
-import { formatDateTime } from "../i18n/format-date-time";
+import { formatCalendarDay, formatDateTime } from "../i18n/format-date-time";
 import { formatMinorUnits } from "../i18n/format-minor-units";
 import { formatReason } from "../i18n/reasons";
 import { useLocale, useTranslate } from "../i18n/use-translate";
@@ -71,7 +72,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       accountName: row.accountName,
       storeOrderName: row.storeOrderName,
       state: row.state,
-      trackingState: row.trackingState,
+      trackingState: shownTrackingState(row),
       total: formatMinorUnits(locale, row.totalMinor, row.currency),
       createdAt: formatDateTime(locale, row.createdAt),
       buyerName: row.buyerName,
@@ -133,7 +134,9 @@ const STATE_TONES: Partial<Record<Row["state"], "success" | "warning" | "critica
   failed: "critical",
   waiting: "info",
 };
-const TRACKING_TONES: Partial<Record<Row["trackingState"], "success" | "info" | "critical">> = {
+const TRACKING_TONES: Partial<
+  Record<NonNullable<Row["trackingState"]>, "success" | "info" | "critical">
+> = {
   confirmed: "success",
   pending: "info",
   sent: "info",
@@ -147,22 +150,6 @@ const FILTER_PARAMS = ["state", "marketplace", "account", "from", "to", "q"] as 
 
 const listParam = (params: URLSearchParams, name: string) =>
   (params.get(name) ?? "").split(",").filter(Boolean);
-
-/**
- * A filter's day (YYYY-MM-DD, a UTC calendar day) as the merchant reads dates: "Dec 1, 2026",
- * "1 déc. 2026". Formatted in UTC, so no time zone moves it to the day before; a value that is
- * not a day is shown as it came.
- */
-function formatCalendarDay(locale: string, value: string): string {
-  const day = parseCalendarDay(value);
-  if (!day) return value;
-  return new Intl.DateTimeFormat(locale, {
-    year: "numeric",
-    month: "short",
-    day: "numeric",
-    timeZone: "UTC",
-  }).format(day);
-}
 
 export default function OrdersPage() {
   const data = useLoaderData<typeof loader>();
@@ -352,6 +339,8 @@ export default function OrdersPage() {
     update(Object.fromEntries(FILTER_PARAMS.map((name) => [name, undefined])));
   };
 
+  const RowView = smDown ? CondensedOrderRow : OrderRow;
+  const listQuery = currentParams.toString();
   const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } =
     useIndexResourceState(data.rows);
   // A new page or filter is a new set of rows: a selection never reaches rows no longer shown.
@@ -454,25 +443,15 @@ export default function OrdersPage() {
               onPrevious: () => goTo({ before: data.previous }),
             }}
           >
-            {data.rows.map((row, index) =>
-              smDown ? (
-                <CondensedOrderRow
-                  key={row.id}
-                  row={row}
-                  index={index}
-                  selected={selectedResources.includes(row.id)}
-                  listQuery={currentParams.toString()}
-                />
-              ) : (
-                <OrderRow
-                  key={row.id}
-                  row={row}
-                  index={index}
-                  selected={selectedResources.includes(row.id)}
-                  listQuery={currentParams.toString()}
-                />
-              ),
-            )}
+            {data.rows.map((row, index) => (
+              <RowView
+                key={row.id}
+                row={row}
+                index={index}
+                selected={selectedResources.includes(row.id)}
+                listQuery={listQuery}
+              />
+            ))}
           </IndexTable>
         </Card>
         <Text as="p" tone="subdued">
@@ -513,17 +492,9 @@ function StateBadge({ row }: { row: Row }) {
 
 function TrackingStatus({ row }: { row: Row }) {
   const t = useTranslate();
-  // Not in the store (held, skipped, shipped by the marketplace…): nothing will ship from it.
-  if (row.trackingState === "none" && row.state !== "imported") {
-    return (
-      <Text as="span" tone="subdued">
-        —
-      </Text>
-    );
-  }
-  return row.trackingState === "none" ? (
+  return row.trackingState === null || row.trackingState === "none" ? (
     <Text as="span" tone="subdued">
-      {t("orders.tracking.none")}
+      {row.trackingState ? t("orders.tracking.none") : "—"}
     </Text>
   ) : (
     <Badge {...toneOf(TRACKING_TONES[row.trackingState])}>

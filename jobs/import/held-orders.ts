@@ -10,6 +10,7 @@ import {
 } from "../../db/schema";
 import type { JobQueue } from "../boss";
 import { SKIPPED_BY_MERCHANT, STORE_ACCESS_REVOKED } from "./process-order";
+import { normalizeSku } from "./sku-resolution";
 
 /**
  * What the merchant does to orders that did not import: retry, set aside, fix a SKU or a setting.
@@ -217,7 +218,7 @@ async function saveMappingIn(
   });
   // The merchant is told when the SKU already pointed elsewhere: saving replaced that mapping.
   const replaced =
-    existing && existing.storeSku.trim().toLowerCase() !== storeSku.toLowerCase()
+    existing && normalizeSku(existing.storeSku) !== normalizeSku(storeSku)
       ? existing.storeSku
       : undefined;
   return replaced ? { rechecked, replaced } : { rechecked };
