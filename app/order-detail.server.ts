@@ -242,10 +242,7 @@ async function mappingsFor(db: Database, storeId: string, accountId: string, sku
       and(
         eq(skuMappings.storeId, storeId),
         or(eq(skuMappings.accountId, accountId), isNull(skuMappings.accountId)),
-        inArray(
-          sql`lower(btrim(${skuMappings.marketplaceSku}))`,
-          skus.map(normalizeSku),
-        ),
+        inArray(sql`lower(btrim(${skuMappings.marketplaceSku}))`, skus.map(normalizeSku)),
       ),
     );
   // Store-wide rows first, so that the account's own mapping overwrites them.
