@@ -298,12 +298,14 @@ describe("a store cancellation of an imported order, on the marketplace when the
     try {
       await cancelInShopify(amazonOrderId);
       await untilEvent(orderId, "marketplace.cancel_submitted");
-      t.world.simulators.amazon.setStatus(amazonOrderId, "SHIPPED");
-      t.world.simulators.amazon.releaseQueuedFeeds();
+      // The job records the submission, then reads the feed once: only after that read found it
+      // pending (the follow-up is queued) may the order ship, or the feed would be processed first.
       await until("the follow-up run to be queued", async () => {
         const jobs = await jobsNamed(t, "store.order_cancelled");
         return jobs.some((j) => j.state === "created" && j.startAfter.getTime() > Date.now());
       });
+      t.world.simulators.amazon.setStatus(amazonOrderId, "SHIPPED");
+      t.world.simulators.amazon.releaseQueuedFeeds();
       await makeDelayedCancellationJobsDue();
 
       const failed = await untilEvent(orderId, "marketplace.cancel_failed");
